@@ -103,9 +103,9 @@ impl Error {
     pub const fn hresult(&self) -> HResult {
         match self {
             Self::OutOfWindow { .. } => HResult::E_UNEXPECTED,
-            Self::InvalidArgument { .. } | Self::UnknownItem { .. } | Self::UnknownErrorId { .. } => {
-                HResult::E_INVALIDARG
-            }
+            Self::InvalidArgument { .. }
+            | Self::UnknownItem { .. }
+            | Self::UnknownErrorId { .. } => HResult::E_INVALIDARG,
             Self::IllegalTransition { .. } => HResult::E_ACCESSDENIED,
             Self::Capacity { .. } => HResult::E_OUTOFMEMORY,
             Self::NotImplemented { .. } => HResult::E_NOTIMPL,
@@ -256,7 +256,10 @@ impl fmt::Display for Problem {
             }
             Self::HandlerFlags(bits) => write!(f, "handler flags {bits:#X} outside 0xF"),
             Self::ItemNameTooLong { item, units } => {
-                write!(f, "name of item {item} of {units} UTF-16 units is longer than 127")
+                write!(
+                    f,
+                    "name of item {item} of {units} UTF-16 units is longer than 127"
+                )
             }
             Self::ItemFlags { item, flags } => {
                 write!(f, "flags {flags:#X} of item {item} outside 0x7F")

@@ -1,6 +1,6 @@
 //! The small enums, flag sets and size limits of CONTRACT §2.2.
 //!
-//! Flag sets are [`bitflags`] types. A type whose mask covers bits the header does not name
+//! Flag sets are types of the [`bitflags`](https://docs.rs/bitflags) crate. A type whose mask covers bits the header does not name
 //! (`SYNCMGRITEMFLAGS` bit 0x40) states its mask as a constant next to it.
 
 use core::fmt;
@@ -122,7 +122,7 @@ impl SyncMgrFlags {
         (self.0 & Self::EVENTMASK) as u8
     }
 
-    /// The event; a byte outside 1..=6 is treated as MANUAL [doc].
+    /// The event; a byte outside 1..=6 is treated as MANUAL (the documented rule of R-INIT).
     #[must_use]
     pub const fn event(self) -> SyncEvent {
         match SyncEvent::from_u8(self.event_byte()) {
@@ -140,7 +140,8 @@ impl SyncMgrFlags {
     /// `SYNCMGRFLAG_MAYBOTHERUSER` is set: the handler may show UI.
     #[must_use]
     pub const fn may_bother_user(self) -> bool {
-        self.modifiers().contains(SyncMgrFlagModifiers::MAYBOTHERUSER)
+        self.modifiers()
+            .contains(SyncMgrFlagModifiers::MAYBOTHERUSER)
     }
 
     /// Bits outside [`Self::VALID_MASK`] (R-INIT refuses them with E_INVALIDARG).

@@ -14,8 +14,7 @@ use crate::error::ParseError;
 /// Parses `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` (8-4-4-4-12 hex digits, either case), with or
 /// without surrounding braces. No other uuid text form is a Windows GUID.
 fn parse_guid(s: &str) -> Result<Uuid, ParseError> {
-    const WHAT: ParseError =
-        ParseError::new("a GUID: 8-4-4-4-12 hex digits, optionally in braces");
+    const WHAT: ParseError = ParseError::new("a GUID: 8-4-4-4-12 hex digits, optionally in braces");
     let inner = match s.strip_prefix('{') {
         Some(rest) => rest.strip_suffix('}').ok_or(WHAT)?,
         None => s,

@@ -209,7 +209,10 @@ impl HResult {
     /// ```
     #[must_use]
     pub fn name(self) -> Option<&'static str> {
-        NAMES.iter().find(|(hr, _)| *hr == self).map(|(_, name)| *name)
+        NAMES
+            .iter()
+            .find(|(hr, _)| *hr == self)
+            .map(|(_, name)| *name)
     }
 
     /// The code whose header name is `name` (case-sensitive, as in the header).
@@ -269,7 +272,8 @@ impl FromStr for HResult {
     /// A header name of CONTRACT §2.3 (case-sensitive), `0x` with 1 to 8 hex digits (either case),
     /// or the `Display` form `NAME (0x…)` whose name and number agree.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        const WHAT: ParseError = ParseError::new("an HRESULT name or 0x followed by 1 to 8 hex digits");
+        const WHAT: ParseError =
+            ParseError::new("an HRESULT name or 0x followed by 1 to 8 hex digits");
         if let Some(hr) = Self::from_name(s) {
             return Ok(hr);
         }
@@ -334,7 +338,15 @@ mod tests {
 
     #[test]
     fn malformed_hex_is_rejected() {
-        for bad in ["0x", "0x123456789", "0xG", "80004005", "-0x1", "0x 1", "e_fail"] {
+        for bad in [
+            "0x",
+            "0x123456789",
+            "0xG",
+            "80004005",
+            "-0x1",
+            "0x 1",
+            "e_fail",
+        ] {
             assert!(bad.parse::<HResult>().is_err(), "{bad}");
         }
     }

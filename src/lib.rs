@@ -15,7 +15,12 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
-#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![warn(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 pub mod error;
 pub mod flags;

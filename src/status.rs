@@ -177,7 +177,11 @@ impl From<SyncMgrStatus> for u32 {
 impl fmt::Display for SyncMgrStatus {
     /// The header name, `SYNCMGRSTATUS_SKIPPED`; the alternate form `{:#}` prints `SKIPPED`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if f.alternate() { self.short_name() } else { self.name() })
+        f.write_str(if f.alternate() {
+            self.short_name()
+        } else {
+            self.name()
+        })
     }
 }
 

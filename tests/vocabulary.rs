@@ -36,7 +36,9 @@ fn syncmgrstatus_values_names_and_finality_match_section_2_1() {
     }
     // Every DWORD near the listed ones (and the extremes) is refused unless listed.
     let near = (0..=0x1FF_u32).chain([u32::MAX, 0x8000_0000, 0x1_0000]);
-    let accepted: Vec<u32> = near.filter(|&v| SyncMgrStatus::try_from(v).is_ok()).collect();
+    let accepted: Vec<u32> = near
+        .filter(|&v| SyncMgrStatus::try_from(v).is_ok())
+        .collect();
     assert_eq!(accepted, [0, 1, 2, 3, 4, 5, 6, 7, 8, 0x100]);
 }
 
@@ -93,7 +95,10 @@ fn hresult_constants_match_section_2_3() {
 
 #[test]
 fn syncmgr_success_codes_are_make_scode_of_facility_itf() {
-    for (name, value) in HRESULTS.into_iter().filter(|(n, _)| n.starts_with("S_SYNCMGR_")) {
+    for (name, value) in HRESULTS
+        .into_iter()
+        .filter(|(n, _)| n.starts_with("S_SYNCMGR_"))
+    {
         let hr = HResult::from_u32(value);
         assert_eq!(hr.severity(), 0, "{name}");
         assert_eq!(hr.facility(), 4, "{name}");
@@ -170,19 +175,40 @@ fn flag_and_enum_values_match_section_2_2() {
 #[test]
 fn syncmgrflag_event_byte_outside_1_to_6_is_manual() {
     for byte in [0x00, 0x07, 0x80, 0xFF] {
-        assert_eq!(SyncMgrFlags::from_bits(0x200 | byte).event(), SyncEvent::Manual);
+        assert_eq!(
+            SyncMgrFlags::from_bits(0x200 | byte).event(),
+            SyncEvent::Manual
+        );
     }
     assert!(SyncMgrFlags::from_bits(0x3FF).is_valid());
     assert_eq!(SyncMgrFlags::from_bits(0x1403).unknown_bits(), 0x1400);
 }
 
 const GUIDS: [(Guid, &str); 6] = [
-    (Guid::CLSID_SYNCMGR, "{6295DF27-35EE-11D1-8707-00C04FD93327}"),
-    (Guid::IID_ISYNCMGRENUMITEMS, "{6295DF2A-35EE-11D1-8707-00C04FD93327}"),
-    (Guid::IID_ISYNCMGRSYNCHRONIZEINVOKE, "{6295DF2C-35EE-11D1-8707-00C04FD93327}"),
-    (Guid::IID_ISYNCMGRSYNCHRONIZE, "{6295DF40-35EE-11D1-8707-00C04FD93327}"),
-    (Guid::IID_ISYNCMGRSYNCHRONIZECALLBACK, "{6295DF41-35EE-11D1-8707-00C04FD93327}"),
-    (Guid::IID_ISYNCMGRREGISTER, "{6295DF42-35EE-11D1-8707-00C04FD93327}"),
+    (
+        Guid::CLSID_SYNCMGR,
+        "{6295DF27-35EE-11D1-8707-00C04FD93327}",
+    ),
+    (
+        Guid::IID_ISYNCMGRENUMITEMS,
+        "{6295DF2A-35EE-11D1-8707-00C04FD93327}",
+    ),
+    (
+        Guid::IID_ISYNCMGRSYNCHRONIZEINVOKE,
+        "{6295DF2C-35EE-11D1-8707-00C04FD93327}",
+    ),
+    (
+        Guid::IID_ISYNCMGRSYNCHRONIZE,
+        "{6295DF40-35EE-11D1-8707-00C04FD93327}",
+    ),
+    (
+        Guid::IID_ISYNCMGRSYNCHRONIZECALLBACK,
+        "{6295DF41-35EE-11D1-8707-00C04FD93327}",
+    ),
+    (
+        Guid::IID_ISYNCMGRREGISTER,
+        "{6295DF42-35EE-11D1-8707-00C04FD93327}",
+    ),
 ];
 
 #[test]
@@ -191,11 +217,21 @@ fn guid_constants_match_section_2_4() {
         assert_eq!(guid.to_string(), text);
         assert_eq!(text.parse::<Guid>(), Ok(guid));
         let (d1, d2, d3, d4) = guid.to_fields();
-        assert_eq!((d2, d3, d4), (0x35EE, 0x11D1, [0x87, 0x07, 0x00, 0xC0, 0x4F, 0xD9, 0x33, 0x27]));
+        assert_eq!(
+            (d2, d3, d4),
+            (
+                0x35EE,
+                0x11D1,
+                [0x87, 0x07, 0x00, 0xC0, 0x4F, 0xD9, 0x33, 0x27]
+            )
+        );
         assert_eq!(d1 >> 8, 0x6295DF);
     }
     assert!(Guid::GUID_NULL.is_null());
-    assert_eq!(Guid::GUID_NULL.to_string(), "{00000000-0000-0000-0000-000000000000}");
+    assert_eq!(
+        Guid::GUID_NULL.to_string(),
+        "{00000000-0000-0000-0000-000000000000}"
+    );
 }
 
 #[test]
@@ -203,7 +239,10 @@ fn guid_memory_layout_is_little_endian_in_the_first_three_fields() {
     let bytes = Guid::IID_ISYNCMGRSYNCHRONIZE.to_bytes_le();
     assert_eq!(
         bytes,
-        [0x40, 0xDF, 0x95, 0x62, 0xEE, 0x35, 0xD1, 0x11, 0x87, 0x07, 0x00, 0xC0, 0x4F, 0xD9, 0x33, 0x27]
+        [
+            0x40, 0xDF, 0x95, 0x62, 0xEE, 0x35, 0xD1, 0x11, 0x87, 0x07, 0x00, 0xC0, 0x4F, 0xD9,
+            0x33, 0x27
+        ]
     );
 }
 
