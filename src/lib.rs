@@ -26,6 +26,7 @@ pub mod error;
 pub mod flags;
 mod guid;
 mod hresult;
+mod machine;
 pub mod rules;
 pub mod state;
 mod status;
@@ -38,6 +39,10 @@ pub use flags::{
 };
 pub use guid::{ErrorId, Guid, ItemId};
 pub use hresult::{FACILITY_ITF, HResult};
+pub use machine::{
+    Accepted, Config, Event, HandlerInfo, Instance, ItemView, Limits, LogErrorInfo, Method,
+    PassReport, Profile, ProgressAnswer, ProgressItem, SyncMgrItem,
+};
 pub use rules::{EventKind, Rule};
 pub use state::{Gate, Life, Phase, PhaseKind, UiPhase};
 pub use status::SyncMgrStatus;

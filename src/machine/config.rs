@@ -1,0 +1,80 @@
+//! Profiles and limits (CONTRACT §7).
+
+/// Which rules the instance enforces (CONTRACT §7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Profile {
+    /// The rules of CONTRACT §5 as Microsoft documents them.
+    #[default]
+    Documented,
+    /// Also what Microsoft's own sample handlers rely on: SetItemStatus(STOPPED) in any phase as
+    /// "stop everything", SetItemStatus(SKIPPED) in `Prepared`, and LogError with a GUID_NULL
+    /// error id as an entry without an id.
+    Compatible,
+}
+
+/// Capacity limits (CONTRACT §7); past a limit an event is refused with E_OUTOFMEMORY.
+///
+/// ```
+/// # use mobsync::Limits;
+/// let limits = Limits::default();
+/// assert_eq!((limits.max_items, limits.max_error_ids), (1_048_576, 65_536));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Limits {
+    /// Items in a catalog or a selection (default 1,048,576).
+    pub max_items: usize,
+    /// Ids in the error log; entries without an id do not count (default 65,536).
+    pub max_error_ids: usize,
+}
+
+impl Limits {
+    /// The contract's defaults.
+    pub const DEFAULT: Self = Self {
+        max_items: 1_048_576,
+        max_error_ids: 65_536,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// How an [`Instance`](crate::Instance) is set up: its profile and limits.
+///
+/// ```
+/// # use mobsync::{Config, Profile};
+/// let config = Config::default().profile(Profile::Compatible).max_items(10);
+/// assert_eq!(config.limits.max_items, 10);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Config {
+    /// The profile.
+    pub profile: Profile,
+    /// The limits.
+    pub limits: Limits,
+}
+
+impl Config {
+    /// With this profile.
+    #[must_use]
+    pub const fn profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// With this item limit.
+    #[must_use]
+    pub const fn max_items(mut self, max_items: usize) -> Self {
+        self.limits.max_items = max_items;
+        self
+    }
+
+    /// With this error-id limit.
+    #[must_use]
+    pub const fn max_error_ids(mut self, max_error_ids: usize) -> Self {
+        self.limits.max_error_ids = max_error_ids;
+        self
+    }
+}
