@@ -57,3 +57,22 @@ fn only_the_pass_events_and_returns_move_the_pass() {
         }
     }
 }
+
+#[test]
+fn every_rule_id_has_a_test_named_after_it() {
+    let sources = [include_str!("contract_rules.rs")];
+    let names: Vec<&str> = sources
+        .iter()
+        .flat_map(|src| src.lines())
+        .filter_map(|line| line.trim_start().strip_prefix("fn "))
+        .filter_map(|rest| rest.split('(').next())
+        .collect();
+    for rule in Rule::ALL {
+        let snake = rule.id().to_lowercase().replace('-', "_");
+        let found = names.iter().any(|name| {
+            name.split("_and_").any(|part| part.starts_with(&snake))
+                || name.starts_with(&format!("{snake}_"))
+        });
+        assert!(found, "no test named after {rule}");
+    }
+}

@@ -90,7 +90,6 @@ impl Keyed for ErrorId {
 /// assert!(!accepted.finished_pass());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[must_use]
 pub struct Accepted {
     event: EventKind,
     finished_pass: bool,
