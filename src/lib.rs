@@ -1,18 +1,71 @@
 //! The Windows Synchronization Manager handler contract (`mobsync.h`: `ISyncMgrSynchronize` and
 //! its callback `ISyncMgrSynchronizeCallback`) as executable, platform-independent Rust.
 //!
-//! The crate's vocabulary is the header's, with exact values: [`HResult`] and its constants,
-//! [`SyncMgrStatus`], the flag sets and small enums of [`flags`], and the GUID types [`Guid`],
-//! [`ItemId`] and [`ErrorId`]. [`Error`] says why the contract refuses an event, naming the rule
-//! of the project's CONTRACT.md ([`Rule`]) and the value at fault.
+//! An [`Instance`] is one handler instance as a sans-IO state machine. Feed it every event — each
+//! call the manager makes into the handler, the return of each asynchronous call, each callback
+//! the handler makes — and it answers as the contract does: `Ok` when the event is accepted,
+//! or an [`Error`] that names the rule of the project's CONTRACT.md ([`Rule`]), the value at
+//! fault and the HRESULT to answer with (`E_UNEXPECTED` outside a call's window,
+//! `E_INVALIDARG` for unknown items or bad values, …). A rejected event changes nothing.
+//!
+//! # One whole run
 //!
 //! ```
-//! use mobsync::{HResult, SyncMgrStatus};
+//! use mobsync::{
+//!     HResult, Instance, ItemId, Method, Phase, ProgressAnswer, ProgressItem, SyncMgrFlags,
+//!     SyncMgrItem, SyncMgrStatus,
+//! };
 //!
-//! // SetItemStatus with a DWORD that is not a status answers E_INVALIDARG.
-//! let answer = SyncMgrStatus::try_from(0x9).map_or_else(HResult::from, |_| HResult::S_OK);
-//! assert_eq!(answer, HResult::E_INVALIDARG);
+//! let inbox = ItemId::from_u128(0x6295DF40_0000_4000_8000_000000000001);
+//! let outbox = ItemId::from_u128(0x6295DF40_0000_4000_8000_000000000002);
+//! let mut sync = Instance::new();
+//!
+//! // 1. Initialize (MANUAL | MAYBOTHERUSER); the handler answers S_OK, so it is Ready.
+//! sync.initialize(0, SyncMgrFlags::from_bits(0x203), HResult::S_OK)?;
+//! // 2. The handler enumerates its items: they form the catalog.
+//! sync.enum_sync_mgr_items(HResult::S_OK, &[SyncMgrItem::new(inbox, "Inbox"), SyncMgrItem::new(outbox, "Outbox")])?;
+//! // 3. The manager hands over its callback.
+//! sync.set_progress_callback(true)?;
+//! // 4. PrepareForSync returns at once (window A opens) and completes later.
+//! sync.prepare_for_sync(&[inbox, outbox], 0)?;
+//! sync.returned(Method::PrepareForSync, HResult::S_OK)?;
+//! // In window A the manager may ask to skip an item; the handler's SetItemStatus is one line:
+//! let hr: HResult = sync.set_item_status(outbox, SyncMgrStatus::Skipped as u32).into();
+//! assert_eq!(hr, HResult::S_OK);
+//! sync.prepare_for_sync_completed(HResult::S_OK)?;
+//! // 5. Synchronize: the handler reports progress per item, honouring the skip request.
+//! sync.synchronize()?;
+//! let updating = ProgressItem::status(SyncMgrStatus::Updating).with_max(10);
+//! sync.progress(inbox, updating, ProgressAnswer::Continue)?;
+//! assert!(sync.is_skip_requested(outbox));
+//! sync.progress(outbox, ProgressItem::status(SyncMgrStatus::Skipped), ProgressAnswer::Continue)?;
+//! sync.returned(Method::Synchronize, HResult::S_OK)?; // window B
+//! let done = ProgressItem::status(SyncMgrStatus::Succeeded).with_value(10);
+//! sync.progress(inbox, done, ProgressAnswer::Continue)?;
+//! // A contract violation by the handler is caught before it reaches the manager:
+//! let late = sync.progress(inbox, ProgressItem::status(SyncMgrStatus::Updating), ProgressAnswer::Continue);
+//! assert_eq!(HResult::from(late), HResult::E_ACCESSDENIED); // SUCCEEDED is final
+//! let finished = sync.synchronize_completed(HResult::S_OK)?;
+//! assert!(finished.finished_pass());
+//! assert_eq!(sync.phase(), Phase::Finished(HResult::S_OK));
+//! let report = sync.report().unwrap();
+//! assert!(report.is_clean()); // every item final, every skip request honoured
+//! // After the pass, SetItemStatus is outside its window again.
+//! assert_eq!(HResult::from(sync.set_item_status(inbox, 1)), HResult::E_UNEXPECTED);
+//! // 6. Before release, the manager sets the callback to NULL.
+//! sync.set_progress_callback(false)?;
+//! # Ok::<(), mobsync::Error>(())
 //! ```
+//!
+//! # What is where
+//!
+//! - [`Instance`] and [`Event`]: the engine and its input. [`Config`] picks the [`Profile`]
+//!   (documented, or compatible with Microsoft's samples) and the [`Limits`].
+//! - [`rules`]: the rule ids and the tables the engine reads (pass phases × events, the UI and
+//!   modal gate tables, the item status graph), rendered as tables in its documentation.
+//! - The header's vocabulary with exact values: [`HResult`], [`SyncMgrStatus`], the flag sets
+//!   and small enums of [`flags`], and the GUID types [`Guid`], [`ItemId`] and [`ErrorId`].
+//! - [`state`]: the regions of an instance's state ([`Life`], [`Phase`], [`UiPhase`], [`Gate`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(
