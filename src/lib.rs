@@ -83,6 +83,8 @@ mod machine;
 pub mod rules;
 pub mod state;
 mod status;
+#[cfg(feature = "trace")]
+pub mod trace;
 
 pub use error::{Conflict, Error, Limit, ParseError, Problem, Scope};
 pub use flags::{
@@ -99,3 +101,8 @@ pub use machine::{
 pub use rules::{EventKind, Rule};
 pub use state::{Gate, Life, Phase, PhaseKind, UiPhase};
 pub use status::SyncMgrStatus;
+
+/// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,1 @@
+//! The trace format v1 of TRACE.md: a parser and a checker (feature `trace`).
