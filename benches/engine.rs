@@ -1,0 +1,159 @@
+//! The engine's hot events against a bare hash-map baseline, in one criterion group per event so
+//! each ratio comes from one run.
+//!
+//! - `set_item_status/{n}`: SetItemStatus(SKIPPED) accepted in window B on a selection of `n`
+//!   items, against a lookup-and-write of the same key in a `hashbrown::HashMap` with the same
+//!   hasher (foldhash). Target: ratio ≤ 1.5.
+//! - `progress/{n}`: Progress with a status change (UPDATING ↔ UPDATING_INDETERMINATE), against
+//!   the same baseline. Target: ratio ≤ 2.
+//! - `rejected/{n}`: SetItemStatus refused out of window and for an unknown item.
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use mobsync::{
+    HResult, Instance, ItemId, Method, ProgressAnswer, ProgressItem, SyncMgrFlags, SyncMgrStatus,
+};
+
+const SIZES: [usize; 4] = [10, 1_000, 100_000, 1_000_000];
+
+fn ids(n: usize) -> Vec<ItemId> {
+    (1..=n as u128)
+        .map(|i| ItemId::from_u128(i.wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835)))
+        .collect()
+}
+
+/// An instance in window B with `items` selected.
+fn window_b(items: &[ItemId]) -> Instance {
+    let mut sync = Instance::new();
+    sync.initialize(0, SyncMgrFlags::from_bits(0x3), HResult::S_OK)
+        .unwrap();
+    sync.set_progress_callback(true).unwrap();
+    sync.prepare_for_sync(items, 0).unwrap();
+    sync.prepare_for_sync_completed(HResult::S_OK).unwrap();
+    sync.returned(Method::PrepareForSync, HResult::S_OK)
+        .unwrap();
+    sync.synchronize().unwrap();
+    sync.returned(Method::Synchronize, HResult::S_OK).unwrap();
+    sync
+}
+
+#[derive(Clone, Copy)]
+struct Entry {
+    status: u32,
+    skip: bool,
+}
+
+type Baseline = hashbrown::HashMap<ItemId, Entry, foldhash::fast::RandomState>;
+
+fn baseline(items: &[ItemId]) -> Baseline {
+    let mut map = Baseline::with_capacity_and_hasher(items.len(), Default::default());
+    for &id in items {
+        map.insert(
+            id,
+            Entry {
+                status: 2,
+                skip: false,
+            },
+        );
+    }
+    map
+}
+
+fn set_item_status(c: &mut Criterion) {
+    let mut group = c.benchmark_group("set_item_status");
+    for n in SIZES {
+        let items = ids(n);
+        let mut map = baseline(&items);
+        let mut sync = window_b(&items);
+        let mut k = 0;
+        group.bench_with_input(BenchmarkId::new("baseline", n), &n, |b, _| {
+            b.iter(|| {
+                k = (k + 7919) % n;
+                if let Some(entry) = map.get_mut(black_box(&items[k])) {
+                    entry.skip = true;
+                }
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("engine", n), &n, |b, _| {
+            b.iter(|| {
+                k = (k + 7919) % n;
+                black_box(sync.set_item_status(black_box(items[k]), 1)).ok()
+            })
+        });
+    }
+    group.finish();
+}
+
+fn progress(c: &mut Criterion) {
+    let mut group = c.benchmark_group("progress");
+    for n in SIZES {
+        let items = ids(n);
+        let mut map = baseline(&items);
+        let mut sync = window_b(&items);
+        for &id in &items {
+            sync.progress(
+                id,
+                ProgressItem::status(SyncMgrStatus::Updating),
+                ProgressAnswer::Continue,
+            )
+            .unwrap();
+        }
+        let statuses = [
+            SyncMgrStatus::UpdatingIndeterminate,
+            SyncMgrStatus::Updating,
+        ];
+        let mut k = 0;
+        let mut t = 0;
+        group.bench_with_input(BenchmarkId::new("baseline", n), &n, |b, _| {
+            b.iter(|| {
+                k = (k + 7919) % n;
+                t += 1;
+                if let Some(entry) = map.get_mut(black_box(&items[k])) {
+                    entry.status = statuses[t & 1] as u32;
+                }
+            })
+        });
+        // Each item alternates between the two statuses, so every call changes the status.
+        let mut seen = vec![0_usize; n];
+        group.bench_with_input(BenchmarkId::new("engine", n), &n, |b, _| {
+            b.iter(|| {
+                k = (k + 7919) % n;
+                seen[k] += 1;
+                let p = ProgressItem::status(statuses[seen[k] & 1 ^ 1]);
+                black_box(sync.progress(black_box(items[k]), p, ProgressAnswer::Continue)).ok()
+            })
+        });
+    }
+    group.finish();
+}
+
+fn rejected(c: &mut Criterion) {
+    let mut group = c.benchmark_group("rejected");
+    for n in [1_000, 1_000_000] {
+        let items = ids(n);
+        let mut sync = window_b(&items);
+        let mut k = 0;
+        group.bench_with_input(BenchmarkId::new("accepted", n), &n, |b, _| {
+            b.iter(|| {
+                k = (k + 7919) % n;
+                black_box(sync.set_item_status(black_box(items[k]), 1)).ok()
+            })
+        });
+        let unknown = ItemId::from_u128(u128::MAX);
+        group.bench_with_input(BenchmarkId::new("unknown_item", n), &n, |b, _| {
+            b.iter(|| black_box(sync.set_item_status(black_box(unknown), 1)).err())
+        });
+        sync.synchronize_completed(HResult::S_OK).unwrap();
+        group.bench_with_input(BenchmarkId::new("out_of_window", n), &n, |b, _| {
+            b.iter(|| {
+                k = (k + 7919) % n;
+                black_box(sync.set_item_status(black_box(items[k]), 1)).err()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, set_item_status, progress, rejected);
+criterion_main!(benches);
