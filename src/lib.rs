@@ -81,6 +81,7 @@ mod guid;
 mod hresult;
 mod machine;
 pub mod rules;
+mod shared;
 pub mod state;
 mod status;
 #[cfg(feature = "trace")]
@@ -99,6 +100,7 @@ pub use machine::{
     PassReport, Profile, ProgressAnswer, ProgressItem, SyncMgrItem,
 };
 pub use rules::{EventKind, Rule};
+pub use shared::{SharedInstance, SkipBoard};
 pub use state::{Gate, Life, Phase, PhaseKind, UiPhase};
 pub use status::SyncMgrStatus;
 

@@ -21,6 +21,12 @@ pub(crate) struct Indexed<T> {
     hasher: IdHasher,
 }
 
+impl<T: core::fmt::Debug> core::fmt::Debug for Indexed<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(&self.entries).finish()
+    }
+}
+
 impl<T> Default for Indexed<T> {
     fn default() -> Self {
         Self {

@@ -15,7 +15,8 @@ pub use event::{
 };
 pub use report::{ItemView, PassReport};
 
-use index::{Indexed, Keyed};
+pub(crate) use index::Indexed;
+use index::Keyed;
 
 use crate::error::{Conflict, Error, Limit, Problem, Scope};
 use crate::flags::{LogLevel, SyncMgrFlags};
@@ -1058,6 +1059,24 @@ impl Instance {
     pub fn catalog(&self) -> Option<&[ItemId]> {
         self.catalog.as_ref().map(Indexed::entries)
     }
+
+    /// For [`crate::SharedInstance`]: an item's explicit skip request and the epoch at which it
+    /// became final ([`NEVER`] if not), by position in the selection.
+    pub(crate) fn skip_state(&self, id: ItemId) -> Option<(usize, bool, u32)> {
+        let pos = self.selection.position(id)?;
+        self.selection
+            .entries()
+            .get(pos)
+            .map(|e| (pos, e.skip, e.final_at))
+    }
+
+    /// For [`crate::SharedInstance`]: the epoch of the selection's first sweep ([`NEVER`] if none).
+    pub(crate) const fn sweep_at(&self) -> u32 {
+        self.sweep_at
+    }
+
+    /// For [`crate::SharedInstance`]: the epoch counter and sweep of an item-less view.
+    pub(crate) const NEVER: u32 = NEVER;
 
     fn view(&self, entry: &Selected) -> ItemView {
         ItemView {
