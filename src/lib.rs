@@ -82,6 +82,7 @@ mod hresult;
 mod machine;
 pub mod rules;
 mod shared;
+pub mod sim;
 pub mod state;
 mod status;
 #[cfg(feature = "trace")]
