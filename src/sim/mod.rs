@@ -455,15 +455,6 @@ impl Shared {
         result
     }
 
-    /// Runs `call` into the handler with the manager's thread not busy, so callbacks from other
-    /// threads can come in meanwhile.
-    fn outgoing<R>(&self, call: impl FnOnce() -> R) -> R {
-        self.set_busy(false);
-        let result = call();
-        self.set_busy(true);
-        result
-    }
-
     fn set_busy(&self, busy: bool) {
         self.lock().busy = busy;
         self.changed.notify_all();
@@ -479,7 +470,7 @@ impl Shared {
             state.trace.push(line(event, Texts::default(), None));
             (state.trace.len(), expected)
         };
-        let hr = self.outgoing(call);
+        let hr = call();
         let mut state = self.lock();
         if let Some(text) = state.trace.get_mut(index - 1) {
             text.push_str(&format!(" => {}", format::Hr(hr)));
@@ -680,6 +671,13 @@ impl Callback {
 }
 
 /// The simulated manager.
+///
+/// Like the real one, it runs on one thread and the handler lives in its apartment: callbacks
+/// the handler makes from its own worker threads are taken only while the manager waits for a
+/// completion, so window A (after PrepareForSync returns) and window B (after Synchronize
+/// returns) always exist for the script's skips. A handler that blocks inside a call waiting for
+/// its worker's callback deadlocks here as it would under the real manager; the wait for each
+/// completion ends after [`Script::wait`] with a violation.
 #[derive(Clone, Debug, Default)]
 pub struct Simulator {
     script: Script,
@@ -756,7 +754,7 @@ impl Run<'_> {
 
     fn all<H: SyncHandler + ?Sized>(&mut self, handler: &mut H) {
         let flags = self.script().flags;
-        let answer = self.shared.outgoing(|| handler.initialize(flags, &[]));
+        let answer = handler.initialize(flags, &[]);
         let init = Event::Initialize {
             reserved: 0,
             flags,
@@ -771,9 +769,7 @@ impl Run<'_> {
             return;
         }
         let mut description = HandlerDescription::default();
-        let answer = self
-            .shared
-            .outgoing(|| handler.get_handler_info(&mut description));
+        let answer = handler.get_handler_info(&mut description);
         let info = HandlerInfo::new(&description.name, description.flags);
         let texts = Texts {
             text: Some(&description.name),
@@ -784,9 +780,7 @@ impl Run<'_> {
             .record(&event, texts, Some(answer), Blame::Handler);
 
         let mut infos = Vec::new();
-        let answer = self
-            .shared
-            .outgoing(|| handler.enum_sync_mgr_items(&mut infos));
+        let answer = handler.enum_sync_mgr_items(&mut infos);
         let items: Vec<SyncMgrItem> = infos
             .iter()
             .map(|i| SyncMgrItem {
@@ -837,13 +831,17 @@ impl Run<'_> {
             selection = self.show_error(handler);
             retries -= 1;
         }
-        self.shared
-            .call_answered(&Event::SetProgressCallback { bind: false }, || {
-                handler.set_progress_callback(None)
-            });
+        let release = Event::SetProgressCallback { bind: false };
+        if self.allowed(&release) {
+            self.shared
+                .call_answered(&release, || handler.set_progress_callback(None));
+        } else {
+            self.shared
+                .note("the contract refuses SetProgressCallback(NULL) now: no release call");
+        }
     }
 
-    /// The instance can take another pass (the last one was not abandoned).
+    /// The instance can take another pass (the last one finished).
     fn is_reusable(&self) -> bool {
         matches!(self.shared.lock().engine.phase(), Phase::Finished(_))
     }
@@ -862,14 +860,12 @@ impl Run<'_> {
         {
             return false;
         }
-        let hr = self.shared.outgoing(|| call(handler));
-        let _ = self.shared.record(
-            &Event::Return { method, hr },
-            Texts::default(),
-            None,
-            Blame::Handler,
-        );
-        true
+        let hr = call(handler);
+        // A refused return is a violation; the manager gives up on the call (and its pass).
+        let returned = Event::Return { method, hr };
+        self.shared
+            .record(&returned, Texts::default(), None, Blame::Handler)
+            .is_ok()
     }
 
     fn skips<H: SyncHandler + ?Sized>(&mut self, handler: &mut H, items: &[ItemId], window: &str) {
@@ -894,6 +890,7 @@ impl Run<'_> {
         if !self.call(handler, &prepare, Method::PrepareForSync, |h| {
             h.prepare_for_sync(items)
         }) {
+            self.outcome();
             return;
         }
         let skip_a = self.script().skip_a.clone();
@@ -917,6 +914,7 @@ impl Run<'_> {
         if !self.call(handler, &Event::Synchronize, Method::Synchronize, |h| {
             h.synchronize()
         }) {
+            self.outcome();
             return;
         }
         let skip_b = self.script().skip_b.clone();

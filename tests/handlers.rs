@@ -1,0 +1,232 @@
+//! The example handlers under the simulated manager: the folder mirror conforms under every
+//! script, and the broken handler's every fault is reported with its rule id.
+
+#[path = "../examples/handlers/broken.rs"]
+mod broken;
+#[path = "../examples/handlers/folder_mirror.rs"]
+mod folder_mirror;
+
+use std::fs;
+use std::path::PathBuf;
+
+use broken::{Broken, Fault, STRANGER};
+use folder_mirror::{Folder, FolderMirror, LOCK};
+use mobsync::sim::{Script, SimReport, Simulator};
+use mobsync::{HResult, ItemId, ProgressAnswer, Rule, SyncMgrStatus};
+
+const DOCS: ItemId = ItemId::from_u128(0xD0C5);
+const PHOTOS: ItemId = ItemId::from_u128(0xF070);
+const MUSIC: ItemId = ItemId::from_u128(0x3051C);
+
+/// Three folders of three files under a fresh temporary directory.
+struct Tree {
+    root: PathBuf,
+    folders: Vec<Folder>,
+}
+
+impl Tree {
+    fn new(test: &str) -> Self {
+        let root = std::env::temp_dir().join(format!("mobsync-{test}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let mut folders = Vec::new();
+        for (id, name) in [(DOCS, "docs"), (PHOTOS, "photos"), (MUSIC, "music")] {
+            let source = root.join("src").join(name);
+            fs::create_dir_all(&source).unwrap();
+            for n in 0..3 {
+                fs::write(source.join(format!("{n}.txt")), name.repeat(n + 1)).unwrap();
+            }
+            folders.push(Folder {
+                id,
+                name: name.to_owned(),
+                source,
+                target: root.join("dst").join(name),
+            });
+        }
+        Self { root, folders }
+    }
+
+    fn lock(&self, item: ItemId) {
+        let folder = self.folders.iter().find(|f| f.id == item).unwrap();
+        fs::write(folder.source.join(LOCK), b"").unwrap();
+    }
+
+    fn run(&self, script: Script) -> SimReport {
+        Simulator::new(script).run(&mut FolderMirror::new(self.folders.clone()))
+    }
+
+    fn copied(&self, item: ItemId) -> usize {
+        let folder = self.folders.iter().find(|f| f.id == item).unwrap();
+        fs::read_dir(&folder.target).map_or(0, |d| d.count())
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+#[track_caller]
+fn assert_conforms(report: &SimReport) {
+    assert!(
+        report.violations.is_empty(),
+        "{:#?}\n{}",
+        report.violations,
+        report.trace
+    );
+    assert!(report.is_clean(), "{:#?}\n{}", report.passes, report.trace);
+}
+
+#[test]
+fn folder_mirror_conforms_on_a_plain_run_and_copies_every_file() {
+    let tree = Tree::new("plain");
+    let report = tree.run(Script::default());
+    assert_conforms(&report);
+    for id in [DOCS, PHOTOS, MUSIC] {
+        assert_eq!(report.final_status(id), Some(SyncMgrStatus::Succeeded));
+        assert_eq!(tree.copied(id), 3);
+    }
+}
+
+#[test]
+fn folder_mirror_honours_a_skip_in_window_a() {
+    let tree = Tree::new("skip-a");
+    let report = tree.run(Script::default().skip_in_window_a(PHOTOS));
+    assert_conforms(&report);
+    assert!(report.undelivered.is_empty(), "{:?}", report.undelivered);
+    assert_eq!(report.final_status(PHOTOS), Some(SyncMgrStatus::Skipped));
+    assert_eq!(tree.copied(PHOTOS), 0);
+    assert_eq!(report.final_status(DOCS), Some(SyncMgrStatus::Succeeded));
+}
+
+#[test]
+fn folder_mirror_honours_a_skip_in_window_b() {
+    let tree = Tree::new("skip-b");
+    let report = tree.run(Script::default().skip_in_window_b(MUSIC));
+    assert_conforms(&report);
+    assert!(report.undelivered.is_empty(), "{:?}", report.undelivered);
+    assert_eq!(report.final_status(MUSIC), Some(SyncMgrStatus::Skipped));
+}
+
+#[test]
+fn folder_mirror_honours_cancel_item_and_cancel_all_answers() {
+    let tree = Tree::new("cancel-item");
+    let report = tree.run(Script::default().answer_progress(PHOTOS, 2, ProgressAnswer::CancelItem));
+    assert_conforms(&report);
+    assert_eq!(report.final_status(PHOTOS), Some(SyncMgrStatus::Skipped));
+    assert_eq!(report.final_status(MUSIC), Some(SyncMgrStatus::Succeeded));
+
+    let tree = Tree::new("cancel-all");
+    let report = tree.run(Script::default().answer_progress(DOCS, 1, ProgressAnswer::CancelAll));
+    assert_conforms(&report);
+    for id in [DOCS, PHOTOS, MUSIC] {
+        assert_eq!(
+            report.final_status(id),
+            Some(SyncMgrStatus::Skipped),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn folder_mirror_logs_the_failure_and_retries_it_through_show_error() {
+    let tree = Tree::new("retry");
+    tree.lock(PHOTOS);
+    let report = tree.run(Script::default().show_errors(1));
+    assert_conforms(&report);
+    assert_eq!(report.passes.len(), 2, "{}", report.trace);
+    assert_eq!(
+        report.passes[0]
+            .items
+            .iter()
+            .find(|i| i.0 == PHOTOS)
+            .map(|i| i.1),
+        Some(SyncMgrStatus::Failed)
+    );
+    assert_eq!(report.final_status(PHOTOS), Some(SyncMgrStatus::Succeeded));
+    assert!(
+        report
+            .trace
+            .contains("ShowErrorCompleted S_SYNCMGR_RETRYSYNC")
+    );
+    assert_eq!(tree.copied(PHOTOS), 3);
+}
+
+#[test]
+fn folder_mirror_shows_no_ui_when_enable_modeless_is_answered_s_false() {
+    let tree = Tree::new("modeless");
+    tree.lock(PHOTOS);
+    let report = tree.run(
+        Script::default()
+            .show_errors(1)
+            .enable_modeless_answer(HResult::S_FALSE),
+    );
+    assert!(report.violations.is_empty(), "{:#?}", report.violations);
+    // No dialog, so no retry: the folder stays failed, and the run says so.
+    assert_eq!(report.passes.len(), 1);
+    assert_eq!(report.final_status(PHOTOS), Some(SyncMgrStatus::Failed));
+    assert!(report.trace.contains("EnableModeless true => S_FALSE"));
+    assert!(!report.trace.contains("EnableModeless false"));
+}
+
+#[test]
+fn folder_mirror_shows_properties() {
+    let tree = Tree::new("props");
+    let report = tree.run(Script::default().show_properties(DOCS));
+    assert_conforms(&report);
+    assert!(report.trace.contains("ShowPropertiesCompleted S_OK"));
+}
+
+fn broken(faults: &[Fault]) -> SimReport {
+    let mut handler = Broken::new(vec![DOCS, PHOTOS], faults.to_vec());
+    Simulator::new(Script::default()).run(&mut handler)
+}
+
+#[test]
+fn broken_handler_without_faults_conforms() {
+    assert_conforms(&broken(&[]));
+}
+
+#[test]
+fn simulator_reports_a_failure_return_after_an_early_completion() {
+    let report = broken(&[Fault::FailureReturnAfterEarlyCompletion]);
+    assert_eq!(report.broken_rules(), [Rule::PrepRet], "{}", report.trace);
+    assert!(report.trace.contains("return PrepareForSync E_FAIL"));
+}
+
+#[test]
+fn simulator_reports_progress_for_an_unselected_item() {
+    let report = broken(&[Fault::ProgressForUnselectedItem]);
+    assert_eq!(report.broken_rules(), [Rule::Prog]);
+    assert!(report.violations[0].message.contains(&STRANGER.to_string()));
+}
+
+#[test]
+fn simulator_reports_a_second_completion() {
+    let report = broken(&[Fault::CompletionTwice]);
+    assert_eq!(report.broken_rules(), [Rule::SyncDone]);
+}
+
+#[test]
+fn simulator_reports_progress_after_synchronize_completed() {
+    let report = broken(&[Fault::ProgressAfterCompletion]);
+    assert_eq!(report.broken_rules(), [Rule::Prog]);
+    assert_eq!(report.violations[0].verdict, HResult::E_UNEXPECTED);
+}
+
+#[test]
+fn simulator_reports_every_fault_of_one_run_in_order() {
+    let report = broken(&[
+        Fault::ProgressForUnselectedItem,
+        Fault::CompletionTwice,
+        Fault::ProgressAfterCompletion,
+    ]);
+    assert_eq!(
+        report.broken_rules(),
+        [Rule::Prog, Rule::SyncDone, Rule::Prog]
+    );
+    for v in &report.violations {
+        let line = report.trace.lines().nth(v.line - 1).unwrap();
+        assert!(!line.starts_with('#'), "violation {v:?} points at {line}");
+    }
+}
