@@ -181,13 +181,24 @@ fn known_items(s: &Snapshot) -> Vec<Id> {
 
 /// A valid Progress for one selection item.
 fn valid_progress_for(item: &SelItem) -> BoxedStrategy<Ev> {
-    let mut next: Vec<u32> = ALL_STATUSES
-        .iter()
-        .copied()
-        .filter(|s| status_transition_allowed(item.status, *s))
-        .collect();
-    next.sort_unstable();
-    let mut statuses: Vec<(u32, BoxedStrategy<u32>)> = vec![(4, pick(next))];
+    let allowed = |finals: bool| -> Vec<u32> {
+        ALL_STATUSES
+            .iter()
+            .copied()
+            .filter(|s| status_transition_allowed(item.status, *s) && is_final_status(*s) == finals)
+            .collect()
+    };
+    let (active, finals) = (allowed(false), allowed(true));
+    // Mostly allowed moves, active ones first so items walk the whole graph (PAUSED, RESUMING…)
+    // before they finish; now and then any status, so every refused edge of the §6 graph is
+    // tried from the item's actual status.
+    let mut statuses: Vec<(u32, BoxedStrategy<u32>)> = vec![(1, pick(ALL_STATUSES.to_vec()))];
+    if !active.is_empty() {
+        statuses.push((6, pick(active)));
+    }
+    if !finals.is_empty() {
+        statuses.push((2, pick(finals)));
+    }
     if item.skip_requested && status_transition_allowed(item.status, STATUS_SKIPPED) {
         statuses.push((4, Just(STATUS_SKIPPED).boxed()));
     }
@@ -512,7 +523,14 @@ pub fn valid_events(st: &RefState) -> Opts {
     }
     // reporting
     if window && !s.selection.is_empty() {
-        v.push((10, valid_progress(&s)));
+        // Report generously while items are unfinished, so they walk the whole status graph
+        // before the pass moves on.
+        let unfinished = s
+            .selection
+            .iter()
+            .filter(|i| !is_final_status(i.status))
+            .count() as u32;
+        v.push((10 + 8 * unfinished.min(4), valid_progress(&s)));
         v.push((
             1,
             any::<bool>()
@@ -730,7 +748,8 @@ pub fn near_misses(st: &RefState) -> Opts {
             (
                 pick(vec![some_item, unknown]),
                 pick(vec![0x2u32, 0x10, 0xC, 0x4]),
-                pick(vec![STATUS_PENDING, 0x9, STATUS_PAUSED]),
+                // every status, so each edge of the §6 graph is tried from every status
+                pick(ALL_STATUSES.iter().copied().chain([0x9]).collect()),
                 -2i32..=5,
                 -2i32..=3,
             )
