@@ -742,8 +742,8 @@ fn cell_text<S: fmt::Debug + PartialEq + Copy>(cell: Cell<S>, ok: &str, other: &
     }
 }
 
-/// The tables of this module as Markdown: the pass table, the UI table, the modal gate table
-/// and the status graph. The crate's documentation of this module shows this rendering.
+/// The tables of this module as Markdown: the pass table, the UI table, the modal gate table,
+/// the pass region as a Mermaid diagram ([`render_mermaid`]) and the status graph. The crate's documentation of this module shows this rendering.
 ///
 /// ```
 /// let md = mobsync::rules::render_markdown();
@@ -807,6 +807,9 @@ pub fn render_markdown() -> String {
             cell_text(gate_cell(gate, false), "S_OK", "else")
         ));
     }
+    out.push_str("\n## The pass region as a state diagram\n\n```mermaid\n");
+    out.push_str(&render_mermaid());
+    out.push_str("```\n");
     out.push_str("\n## The item status graph\n\n");
     out.push_str("Any other move is refused with E_ACCESSDENIED.\n\n");
     out.push_str("| from | may move to |\n|---|---|\n");
@@ -817,5 +820,87 @@ pub fn render_markdown() -> String {
             .collect();
         out.push_str(&format!("| {} | {} |\n", from.short_name(), to.join(", ")));
     }
+    out
+}
+
+impl PassRow {
+    /// The row a move into `kind` lands in, for an event whose HRESULT is S_OK (`ok`) or not
+    /// (the carried HRESULT decides between the two PreparingDone rows).
+    const fn landing(kind: PhaseKind, ok: bool) -> Self {
+        match kind {
+            PhaseKind::Idle => Self::Idle,
+            PhaseKind::Preparing => Self::Preparing,
+            PhaseKind::PreparingDone if ok => Self::PreparingDoneOk,
+            PhaseKind::PreparingDone => Self::PreparingDoneFailed,
+            PhaseKind::AwaitPrepareCompletion => Self::AwaitPrepareCompletion,
+            PhaseKind::Prepared => Self::Prepared,
+            PhaseKind::Synchronizing => Self::Synchronizing,
+            PhaseKind::SynchronizingDone => Self::SynchronizingDone,
+            PhaseKind::AwaitSyncCompletion => Self::AwaitSyncCompletion,
+            PhaseKind::Finished => Self::Finished,
+            PhaseKind::Abandoned => Self::Abandoned,
+        }
+    }
+
+    const fn mermaid_id(self) -> &'static str {
+        match self {
+            Self::PreparingDoneOk => "PreparingDoneOk",
+            Self::PreparingDoneFailed => "PreparingDoneFailed",
+            Self::AwaitPrepareCompletion => "AwaitPrepareCompletion",
+            Self::AwaitSyncCompletion => "AwaitSyncCompletion",
+            other => other.label(),
+        }
+    }
+}
+
+/// The pass region as a Mermaid state diagram, generated from [`pass_cell`]: one edge per move,
+/// labelled with the event and, where the cell splits, its HRESULT.
+///
+/// ```
+/// let diagram = mobsync::rules::render_mermaid();
+/// assert!(diagram.starts_with("stateDiagram-v2"));
+/// assert!(diagram.contains("Prepared --> Synchronizing: Synchronize"));
+/// ```
+#[must_use]
+pub fn render_mermaid() -> String {
+    let mut out = String::from("stateDiagram-v2\n");
+    for row in PassRow::ALL {
+        if row.mermaid_id() != row.label() {
+            out.push_str(&format!(
+                "    state \"{}\" as {}\n",
+                row.label(),
+                row.mermaid_id()
+            ));
+        }
+    }
+    out.push_str("    [*] --> Idle\n");
+    for row in PassRow::ALL {
+        for event in PassEvent::ALL {
+            let cell = pass_cell(row, event);
+            let split = cell.on_ok != cell.otherwise;
+            for (target, ok, suffix) in [
+                (cell.on_ok, true, " S_OK"),
+                (cell.otherwise, false, " ≠S_OK"),
+            ] {
+                if let Target::Go(kind) = target {
+                    // A cell that does not split is one edge, unless its target splits by the
+                    // carried HRESULT (a move into PreparingDone).
+                    if !split && !ok && kind != PhaseKind::PreparingDone {
+                        continue;
+                    }
+                    let splits_here = split || kind == PhaseKind::PreparingDone;
+                    let label =
+                        format!("{}{}", event.label(), if splits_here { suffix } else { "" });
+                    let to = PassRow::landing(kind, ok);
+                    out.push_str(&format!(
+                        "    {} --> {}: {label}\n",
+                        row.mermaid_id(),
+                        to.mermaid_id()
+                    ));
+                }
+            }
+        }
+    }
+    out.push_str("    Finished --> [*]\n    Abandoned --> [*]\n");
     out
 }
