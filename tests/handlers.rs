@@ -230,3 +230,18 @@ fn simulator_reports_every_fault_of_one_run_in_order() {
         assert!(!line.starts_with('#'), "violation {v:?} points at {line}");
     }
 }
+
+#[test]
+fn demo_session_conforms_and_retries_the_locked_folder() {
+    let root = std::env::temp_dir().join(format!("mobsync-demo-test-{}", std::process::id()));
+    let folders = folder_mirror::demo_folders(&root).unwrap();
+    let (photos, music) = (folders[1].id, folders[2].id);
+    fs::write(folders[1].source.join(LOCK), b"").unwrap();
+    let script = Script::default().skip_in_window_b(music).show_errors(1);
+    let report = Simulator::new(script).run(&mut FolderMirror::new(folders));
+    let _ = fs::remove_dir_all(&root);
+    assert_conforms(&report);
+    assert_eq!(report.final_status(music), Some(SyncMgrStatus::Skipped));
+    assert_eq!(report.final_status(photos), Some(SyncMgrStatus::Succeeded));
+    assert_eq!(report.passes.len(), 2);
+}

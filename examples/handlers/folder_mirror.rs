@@ -404,3 +404,26 @@ impl SyncHandler for FolderMirror {
         self.returned(Method::ShowError, HResult::S_OK)
     }
 }
+
+/// The demo's folders: Documents, Photos and Music under `root/source`, three files each,
+/// mirrored into `root/mirror`; ids `{6295DF40-0000-4000-8000-00000000000n}`.
+pub fn demo_folders(root: &Path) -> io::Result<Vec<Folder>> {
+    let mut folders = Vec::new();
+    for (n, name) in ["Documents", "Photos", "Music"].into_iter().enumerate() {
+        let source = root.join("source").join(name);
+        fs::create_dir_all(&source)?;
+        for file in 1..=3 {
+            fs::write(
+                source.join(format!("{}-{file}.txt", name.to_lowercase())),
+                name.repeat(file),
+            )?;
+        }
+        folders.push(Folder {
+            id: ItemId::from_u128(0x6295DF40_0000_4000_8000_000000000001 + n as u128),
+            name: name.to_owned(),
+            source,
+            target: root.join("mirror").join(name),
+        });
+    }
+    Ok(folders)
+}
