@@ -61,6 +61,10 @@
 //!
 //! - [`Instance`] and [`Event`]: the engine and its input. [`Config`] picks the [`Profile`]
 //!   (documented, or compatible with Microsoft's samples) and the [`Limits`].
+//! - [`SharedInstance`]: one instance shared by the manager's thread and a handler's worker
+//!   threads, with a lock-free [`SkipBoard`] for skip and cancel requests.
+//! - [`sim`]: a simulated sync manager that drives a [`sim::SyncHandler`] through whole runs and
+//!   reports every violation — see [Testing your handler](sim#testing-your-handler).
 //! - [`rules`]: the rule ids and the tables the engine reads (pass phases × events, the UI and
 //!   modal gate tables, the item status graph), rendered as tables in its documentation.
 //! - The header's vocabulary with exact values: [`HResult`], [`SyncMgrStatus`], the flag sets
