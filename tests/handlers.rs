@@ -245,3 +245,45 @@ fn demo_session_conforms_and_retries_the_locked_folder() {
     assert_eq!(report.final_status(photos), Some(SyncMgrStatus::Succeeded));
     assert_eq!(report.passes.len(), 2);
 }
+
+/// A handler that never completes its preparation.
+struct Silent;
+
+impl mobsync::sim::SyncHandler for Silent {
+    fn initialize(&mut self, _: mobsync::SyncMgrFlags, _: &[u8]) -> HResult {
+        HResult::S_OK
+    }
+    fn enum_sync_mgr_items(&mut self, items: &mut Vec<mobsync::sim::ItemInfo>) -> HResult {
+        items.push(mobsync::sim::ItemInfo::new(DOCS, "docs"));
+        HResult::S_OK
+    }
+    fn set_progress_callback(&mut self, _: Option<mobsync::sim::Callback>) -> HResult {
+        HResult::S_OK
+    }
+    fn prepare_for_sync(&mut self, _: &[ItemId]) -> HResult {
+        HResult::S_OK
+    }
+    fn synchronize(&mut self) -> HResult {
+        HResult::S_OK
+    }
+    fn set_item_status(&mut self, _: ItemId, _: u32) -> HResult {
+        HResult::S_OK
+    }
+    fn show_properties(&mut self, _: ItemId) -> HResult {
+        HResult::E_NOTIMPL
+    }
+    fn show_error(&mut self, _: mobsync::ErrorId) -> HResult {
+        HResult::E_NOTIMPL
+    }
+}
+
+#[test]
+fn simulator_reports_a_missing_completion_after_its_timeout_instead_of_hanging() {
+    let script = Script::default().timeout(std::time::Duration::from_millis(50));
+    let report = Simulator::new(script).run(&mut Silent);
+    assert_eq!(report.broken_rules(), [Rule::PrepDone]);
+    assert_eq!(report.violations[0].verdict, HResult::E_PENDING);
+    assert!(report.trace.contains("# timeout: R-PREP-DONE"));
+    // The pass never ended, so the manager makes no release call the contract would refuse.
+    assert!(!report.trace.contains("SetProgressCallback null"));
+}
