@@ -33,9 +33,17 @@ fn parse_guid(s: &str) -> Result<Uuid, ParseError> {
 macro_rules! guid_type {
     ($(#[$meta:meta])* $name:ident, $example:literal) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
         #[repr(transparent)]
         pub struct $name(Uuid);
+
+        impl core::hash::Hash for $name {
+            /// One `u128` write: equal ids hash equally, and hashers see one word, not a
+            /// length-prefixed byte slice (the hot path hashes an id per event).
+            fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+                state.write_u128(self.0.as_u128());
+            }
+        }
 
         impl $name {
             /// `GUID_NULL`: all zeros.
