@@ -1,0 +1,1082 @@
+//! The lexical rules and grammar of trace format v1 (TRACE.md): one line in, one declaration or
+//! event out, or a [`SyntaxError`] with its line and column.
+
+use std::collections::HashMap;
+
+use uuid::Uuid;
+
+use crate::flags::{LogErrorMask, ProgressMask};
+use crate::guid::{ErrorId, Guid, ItemId};
+use crate::hresult::HResult;
+use crate::machine::{LogErrorInfo, Method, ProgressItem};
+use crate::rules::EventKind;
+use crate::status::SyncMgrStatus;
+
+/// A trace that does not follow the format: where, and why. Checking stops at the first one.
+///
+/// ```
+/// # use mobsync::trace::{Parser, SyntaxError};
+/// let mut parser = Parser::new();
+/// let err = parser.parse_line(1, "Synchronize now").unwrap_err();
+/// assert_eq!((err.line, err.column), (1, 13));
+/// assert_eq!(err.to_string(), "1:13: parse error: unexpected `now` after the event");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{column}: parse error: {message}")]
+pub struct SyntaxError {
+    /// The 1-based line.
+    pub line: usize,
+    /// The 1-based column, in Unicode scalar values, of the token in error (for input that is not
+    /// UTF-8, of the first bad byte; for a missing token, one past the line's last character).
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// One event line, parsed: what happened and what was recorded after `=>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceEvent {
+    /// The 1-based line.
+    pub line: usize,
+    /// The event and its arguments.
+    pub call: Call,
+    /// The result recorded after `=>`, if any.
+    pub recorded: Option<HResult>,
+}
+
+/// An event of a trace with its arguments, owned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(missing_docs)] // each variant is the event of the same name in TRACE.md
+pub enum Call {
+    Initialize {
+        flags: u32,
+        reserved: u32,
+    },
+    GetHandlerInfo {
+        name_units: usize,
+        flags: u32,
+    },
+    EnumSyncMgrItems {
+        items: Vec<ItemId>,
+    },
+    GetItemObject {
+        item: ItemId,
+    },
+    SetProgressCallback {
+        set: bool,
+    },
+    SetItemStatus {
+        item: ItemId,
+        status: u32,
+    },
+    PrepareForSync {
+        items: Vec<ItemId>,
+        reserved: u32,
+    },
+    Synchronize,
+    ShowProperties {
+        item: ItemId,
+    },
+    ShowError {
+        error: ErrorId,
+    },
+    Return {
+        method: Method,
+        hr: HResult,
+    },
+    PrepareForSyncCompleted {
+        hr: HResult,
+    },
+    SynchronizeCompleted {
+        hr: HResult,
+    },
+    ShowPropertiesCompleted {
+        hr: HResult,
+    },
+    ShowErrorCompleted {
+        hr: HResult,
+        items: Vec<ItemId>,
+    },
+    EnableModeless {
+        enable: bool,
+    },
+    Progress {
+        item: ItemId,
+        progress: ProgressItem,
+    },
+    LogError {
+        level: u32,
+        info: LogErrorInfo,
+    },
+    DeleteLogError {
+        error: ErrorId,
+        reserved: u32,
+    },
+    EstablishConnection {
+        has_name: bool,
+        reserved: u32,
+    },
+}
+
+impl Call {
+    /// The event kind.
+    #[must_use]
+    pub fn kind(&self) -> EventKind {
+        match self {
+            Self::Initialize { .. } => EventKind::Initialize,
+            Self::GetHandlerInfo { .. } => EventKind::GetHandlerInfo,
+            Self::EnumSyncMgrItems { .. } => EventKind::EnumSyncMgrItems,
+            Self::GetItemObject { .. } => EventKind::GetItemObject,
+            Self::SetProgressCallback { .. } => EventKind::SetProgressCallback,
+            Self::SetItemStatus { .. } => EventKind::SetItemStatus,
+            Self::PrepareForSync { .. } => EventKind::PrepareForSync,
+            Self::Synchronize => EventKind::Synchronize,
+            Self::ShowProperties { .. } => EventKind::ShowProperties,
+            Self::ShowError { .. } => EventKind::ShowError,
+            Self::Return { method, .. } => method.return_kind(),
+            Self::PrepareForSyncCompleted { .. } => EventKind::PrepareForSyncCompleted,
+            Self::SynchronizeCompleted { .. } => EventKind::SynchronizeCompleted,
+            Self::ShowPropertiesCompleted { .. } => EventKind::ShowPropertiesCompleted,
+            Self::ShowErrorCompleted { .. } => EventKind::ShowErrorCompleted,
+            Self::EnableModeless { .. } => EventKind::EnableModeless,
+            Self::Progress { .. } => EventKind::Progress,
+            Self::LogError { .. } => EventKind::LogError,
+            Self::DeleteLogError { .. } => EventKind::DeleteLogError,
+            Self::EstablishConnection { .. } => EventKind::EstablishConnection,
+        }
+    }
+}
+
+/// What a token is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A bare word (possibly `key=value`).
+    Word,
+    /// A quoted string, unescaped.
+    Str(String),
+    /// `key="…"`: the key is the text before `=`, the value unescaped.
+    KeyStr(String),
+    /// `=>`.
+    Arrow,
+}
+
+#[derive(Clone, Debug)]
+struct Token<'a> {
+    column: usize,
+    text: &'a str,
+    kind: Kind,
+}
+
+fn is_blank(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
+/// Splits a line into tokens (TRACE.md "Lexical rules").
+fn tokenize(line_no: usize, line: &str) -> Result<Vec<Token<'_>>, SyntaxError> {
+    let error = |column: usize, message: String| SyntaxError {
+        line: line_no,
+        column,
+        message,
+    };
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let byte_at = |i: usize| chars.get(i).map_or(line.len(), |&(b, _)| b);
+    let ch = |i: usize| chars.get(i).map(|&(_, c)| c);
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    // Reads a string whose opening quote is at `i`; returns the value and the index after it.
+    let string = |mut i: usize, token_column: usize| -> Result<(String, usize), SyntaxError> {
+        let mut value = String::new();
+        i += 1;
+        loop {
+            match ch(i) {
+                None => {
+                    return Err(error(
+                        token_column,
+                        "a string without its closing quote".into(),
+                    ));
+                }
+                Some('"') => return Ok((value, i + 1)),
+                Some('\\') => match ch(i + 1) {
+                    Some(c @ ('"' | '\\')) => {
+                        value.push(c);
+                        i += 2;
+                    }
+                    _ => {
+                        return Err(error(
+                            token_column,
+                            "a string may only escape \\\" and \\\\".into(),
+                        ));
+                    }
+                },
+                Some(c) => {
+                    value.push(c);
+                    i += 1;
+                }
+            }
+        }
+    };
+    while i < chars.len() {
+        match ch(i) {
+            Some(c) if is_blank(c) => i += 1,
+            Some('#') => break,
+            Some('"') => {
+                let (value, next) = string(i, i + 1)?;
+                tokens.push(Token {
+                    column: i + 1,
+                    text: &line[byte_at(i)..byte_at(next)],
+                    kind: Kind::Str(value),
+                });
+                i = next;
+                if let Some(c) = ch(i).filter(|&c| !is_blank(c) && c != '#')
+                    && !(c == '=' && ch(i + 1) == Some('>'))
+                {
+                    return Err(error(i + 1, format!("unexpected `{c}` after a string")));
+                }
+            }
+            Some('=') if ch(i + 1) == Some('>') => {
+                tokens.push(Token {
+                    column: i + 1,
+                    text: "=>",
+                    kind: Kind::Arrow,
+                });
+                i += 2;
+            }
+            Some(_) => {
+                let start = i;
+                let mut kind = Kind::Word;
+                let mut end = i;
+                while let Some(c) = ch(end) {
+                    if is_blank(c) || c == '#' || (c == '=' && ch(end + 1) == Some('>')) {
+                        break;
+                    }
+                    if c == '"' {
+                        if end > start && ch(end - 1) == Some('=') && kind == Kind::Word {
+                            let (value, next) = string(end, start + 1)?;
+                            kind = Kind::KeyStr(value);
+                            end = next;
+                            if let Some(c) = ch(end).filter(|&c| !is_blank(c) && c != '#')
+                                && !(c == '=' && ch(end + 1) == Some('>'))
+                            {
+                                return Err(error(
+                                    end + 1,
+                                    format!("unexpected `{c}` after a string"),
+                                ));
+                            }
+                            break;
+                        }
+                        return Err(error(end + 1, "a quote inside a word".into()));
+                    }
+                    end += 1;
+                }
+                tokens.push(Token {
+                    column: start + 1,
+                    text: &line[byte_at(start)..byte_at(end)],
+                    kind,
+                });
+                i = end;
+            }
+            None => break,
+        }
+    }
+    Ok(tokens)
+}
+
+/// The namespace of implicit names: `6295df40-35ee-11d1-8707-00c04fd93327` (TRACE.md).
+const NAMESPACE: Uuid = Uuid::from_u128(0x6295df40_35ee_11d1_8707_00c04fd93327);
+
+fn is_guid_shaped(text: &str) -> bool {
+    text.parse::<Guid>().is_ok()
+}
+
+fn is_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && text != "null"
+        && !is_guid_shaped(text)
+}
+
+/// The parser's memory across lines: declared and used names. Everything else is per line, so
+/// memory does not grow with the number of lines.
+#[derive(Debug, Default)]
+pub struct Parser {
+    /// Each name seen, with its GUID and whether it was declared (rather than only used).
+    names: HashMap<String, Guid>,
+}
+
+/// One parsed line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Line {
+    /// A blank or comment-only line.
+    Empty,
+    /// `item NAME GUID` or `error NAME GUID`.
+    Declaration {
+        /// The name.
+        name: String,
+        /// What it stands for.
+        guid: Guid,
+    },
+    /// An event.
+    Event(TraceEvent),
+}
+
+/// The tokens of one line, consumed left to right.
+struct Cursor<'p, 'a> {
+    line: usize,
+    end_column: usize,
+    tokens: std::iter::Peekable<std::vec::IntoIter<Token<'a>>>,
+    names: &'p mut HashMap<String, Guid>,
+}
+
+impl<'a> Cursor<'_, 'a> {
+    fn error(&self, column: usize, message: impl Into<String>) -> SyntaxError {
+        SyntaxError {
+            line: self.line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    fn missing(&self, what: &str) -> SyntaxError {
+        self.error(self.end_column, format!("{what} expected"))
+    }
+
+    /// The next token if it is a positional argument (a word that is not `key=value`).
+    fn positional(&mut self, what: &str) -> Result<Token<'a>, SyntaxError> {
+        let (column, text, positional) = match self.tokens.peek() {
+            None => return Err(self.missing(what)),
+            Some(t) => (
+                t.column,
+                t.text,
+                t.kind == Kind::Word && !t.text.contains('='),
+            ),
+        };
+        if !positional {
+            return Err(self.error(column, format!("{what} expected, found `{text}`")));
+        }
+        self.tokens.next().ok_or_else(|| self.missing(what))
+    }
+
+    fn id(&mut self, token: &Token<'_>) -> Result<Guid, SyntaxError> {
+        let text = token.text;
+        if let Ok(guid) = text.parse::<Guid>() {
+            return Ok(guid);
+        }
+        if text == "null" {
+            return Ok(Guid::NULL);
+        }
+        if !is_name(text) {
+            return Err(self.error(
+                token.column,
+                format!("`{text}` is not a GUID, a name or null"),
+            ));
+        }
+        let guid = *self
+            .names
+            .entry(text.to_owned())
+            .or_insert_with(|| Guid::from_uuid(Uuid::new_v5(&NAMESPACE, text.as_bytes())));
+        Ok(guid)
+    }
+
+    fn item(&mut self) -> Result<ItemId, SyntaxError> {
+        let token = self.positional("an item")?;
+        self.id(&token).map(ItemId::from)
+    }
+
+    fn error_id(&mut self) -> Result<ErrorId, SyntaxError> {
+        let token = self.positional("an error id")?;
+        self.id(&token).map(ErrorId::from)
+    }
+
+    /// Zero or more ids, up to the first `key=value`, string or `=>`.
+    fn items(&mut self) -> Result<Vec<ItemId>, SyntaxError> {
+        let mut items = Vec::new();
+        while let Some(t) = self.tokens.peek() {
+            if t.kind != Kind::Word || t.text.contains('=') {
+                break;
+            }
+            let token = self.positional("an item")?;
+            items.push(ItemId::from(self.id(&token)?));
+        }
+        Ok(items)
+    }
+
+    fn hr(&mut self) -> Result<HResult, SyntaxError> {
+        let token = self.positional("an HRESULT")?;
+        parse_hr(token.text).ok_or_else(|| {
+            self.error(
+                token.column,
+                format!(
+                    "`{}` is not an HRESULT name or 0x and 1 to 8 hex digits",
+                    token.text
+                ),
+            )
+        })
+    }
+
+    fn choice(&mut self, what: &str, yes: &str, no: &str) -> Result<bool, SyntaxError> {
+        let token = self.positional(what)?;
+        match token.text {
+            t if t == yes => Ok(true),
+            t if t == no => Ok(false),
+            t => Err(self.error(token.column, format!("{what} expected, found `{t}`"))),
+        }
+    }
+
+    /// The options after the positional arguments: `key=value` (each at most once) and bare
+    /// flags from `flags`.
+    fn options(
+        &mut self,
+        keys: &[&'static str],
+        flags: &[&'static str],
+    ) -> Result<Vec<(Token<'a>, &'static str)>, SyntaxError> {
+        let mut seen: Vec<(Token<'a>, &'static str)> = Vec::new();
+        while let Some(t) = self.tokens.peek() {
+            if t.kind == Kind::Arrow {
+                break;
+            }
+            let token = self
+                .tokens
+                .next()
+                .ok_or_else(|| self.missing("an option"))?;
+            let key = match &token.kind {
+                Kind::KeyStr(_) => token.text.split('=').next().unwrap_or(""),
+                Kind::Word => token.text.split('=').next().unwrap_or(""),
+                Kind::Str(_) | Kind::Arrow => {
+                    return Err(self.error(token.column, format!("unexpected `{}`", token.text)));
+                }
+            };
+            let is_flag = token.kind == Kind::Word && !token.text.contains('=');
+            let known = if is_flag {
+                flags.iter().find(|&&f| f == key)
+            } else {
+                keys.iter().find(|&&k| k == key)
+            };
+            let Some(&known) = known else {
+                let what = if is_flag { "unexpected" } else { "unknown key" };
+                return Err(self.error(token.column, format!("{what} `{}`", token.text)));
+            };
+            if seen.iter().any(|(_, k)| *k == known) {
+                return Err(self.error(token.column, format!("`{known}` given twice")));
+            }
+            seen.push((token, known));
+        }
+        Ok(seen)
+    }
+
+    /// `=> HR` at the end of the line, if present; nothing may follow it.
+    fn arrow(&mut self, allowed: bool) -> Result<Option<(HResult, usize)>, SyntaxError> {
+        let Some(t) = self.tokens.next() else {
+            return Ok(None);
+        };
+        if t.kind != Kind::Arrow || !allowed {
+            return Err(self.error(t.column, format!("unexpected `{}` after the event", t.text)));
+        }
+        let hr = self.positional("an HRESULT after =>")?;
+        let value = parse_hr(hr.text).ok_or_else(|| {
+            self.error(
+                hr.column,
+                format!(
+                    "`{}` is not an HRESULT name or 0x and 1 to 8 hex digits",
+                    hr.text
+                ),
+            )
+        })?;
+        if let Some(extra) = self.tokens.next() {
+            return Err(self.error(
+                extra.column,
+                format!("unexpected `{}` after the result", extra.text),
+            ));
+        }
+        Ok(Some((value, hr.column)))
+    }
+
+    fn end(&mut self) -> Result<(), SyntaxError> {
+        match self.tokens.next() {
+            None => Ok(()),
+            Some(t) => {
+                Err(self.error(t.column, format!("unexpected `{}` after the event", t.text)))
+            }
+        }
+    }
+}
+
+/// The value of a `key=value` token (for `key="…"`, the unescaped string).
+fn value_of<'t>(token: &'t Token<'_>) -> &'t str {
+    match &token.kind {
+        Kind::KeyStr(value) => value,
+        _ => token.text.split_once('=').map_or("", |(_, v)| v),
+    }
+}
+
+/// HR: a name of CONTRACT §2.3 or `0x` and 1 to 8 hex digits.
+fn parse_hr(text: &str) -> Option<HResult> {
+    if let Some(hr) = HResult::from_name(text) {
+        return Some(hr);
+    }
+    let digits = text.strip_prefix("0x")?;
+    if digits.is_empty() || digits.len() > 8 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u32::from_str_radix(digits, 16).ok().map(HResult::from_u32)
+}
+
+/// N: a 32-bit word as C writes it, −2^31 ..= 2^32−1; `None` when malformed or out of range.
+fn parse_number(text: &str) -> Option<i64> {
+    let (negative, body) = match text.as_bytes().first() {
+        Some(b'-') => (true, text.get(1..)?),
+        Some(b'+') => (false, text.get(1..)?),
+        _ => (false, text),
+    };
+    let magnitude = if let Some(hex) = body.strip_prefix("0x") {
+        if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        u64::from_str_radix(hex, 16).ok()?
+    } else {
+        if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        body.parse::<u64>().ok()?
+    };
+    let value = if negative {
+        -i64::try_from(magnitude).ok()?
+    } else {
+        i64::try_from(magnitude).ok()?
+    };
+    (-(1_i64 << 31)..=(1_i64 << 32) - 1)
+        .contains(&value)
+        .then_some(value)
+}
+
+/// A number as a DWORD field holds it (negatives wrap).
+fn dword(value: i64) -> u32 {
+    value as u32
+}
+
+/// A number as an int field holds it (values above 2^31−1 wrap).
+fn int(value: i64) -> i32 {
+    value as u32 as i32
+}
+
+fn status_value(text: &str) -> Option<u32> {
+    text.parse::<SyncMgrStatus>()
+        .ok()
+        .filter(|_| !text.starts_with("SYNCMGRSTATUS_"))
+        .map(SyncMgrStatus::to_u32)
+        .or_else(|| parse_number(text).map(dword))
+}
+
+fn flag_value(text: &str) -> Option<u32> {
+    let named = match text {
+        "CONNECT" => 0x1,
+        "PENDINGDISCONNECT" => 0x2,
+        "MANUAL" => 0x3,
+        "IDLE" => 0x4,
+        "INVOKE" => 0x5,
+        "SCHEDULED" => 0x6,
+        "SETTINGS" => 0x100,
+        "MAYBOTHERUSER" => 0x200,
+        _ => return parse_number(text).map(dword),
+    };
+    Some(named)
+}
+
+fn level_value(text: &str) -> Option<u32> {
+    match text {
+        "INFORMATION" => Some(1),
+        "WARNING" => Some(2),
+        "ERROR" => Some(3),
+        _ => parse_number(text).map(dword),
+    }
+}
+
+impl Parser {
+    /// A parser with no names yet.
+    ///
+    /// ```
+    /// # use mobsync::trace::{Line, Parser};
+    /// let mut parser = Parser::new();
+    /// assert_eq!(parser.parse_line(1, "   # a comment").unwrap(), Line::Empty);
+    /// ```
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Parses one line (without its line end).
+    ///
+    /// # Errors
+    /// A [`SyntaxError`] when the line does not follow the format.
+    ///
+    /// ```
+    /// # use mobsync::trace::{Call, Line, Parser};
+    /// # use mobsync::{HResult, ItemId};
+    /// let mut parser = Parser::new();
+    /// let Line::Event(event) = parser.parse_line(7, "SetItemStatus A SKIPPED => S_OK").unwrap() else { panic!() };
+    /// let a: ItemId = "3c75e951-8f5f-5001-a563-a6db1373c58a".parse().unwrap(); // UUID v5 of "A"
+    /// assert_eq!(event.call, Call::SetItemStatus { item: a, status: 1 });
+    /// assert_eq!(event.recorded, Some(HResult::S_OK));
+    /// ```
+    pub fn parse_line(&mut self, line_no: usize, text: &str) -> Result<Line, SyntaxError> {
+        let tokens = tokenize(line_no, text)?;
+        let end_column = text.chars().count() + 1;
+        let mut tokens = tokens.into_iter().peekable();
+        let Some(first) = tokens.next() else {
+            return Ok(Line::Empty);
+        };
+        let mut c = Cursor {
+            line: line_no,
+            end_column,
+            tokens,
+            names: &mut self.names,
+        };
+        if first.kind != Kind::Word {
+            return Err(c.error(
+                first.column,
+                format!("an event expected, found `{}`", first.text),
+            ));
+        }
+        if first.text == "item" || first.text == "error" {
+            let name = c.positional("a name")?;
+            if !is_name(name.text) {
+                return Err(c.error(
+                    name.column,
+                    format!("`{}` cannot be declared as a name", name.text),
+                ));
+            }
+            if c.names.contains_key(name.text) {
+                return Err(c.error(
+                    name.column,
+                    format!("`{}` was already used or declared", name.text),
+                ));
+            }
+            let guid_token = c.positional("a GUID")?;
+            let guid = guid_token.text.parse::<Guid>().map_err(|_| {
+                c.error(
+                    guid_token.column,
+                    format!("`{}` is not a GUID", guid_token.text),
+                )
+            })?;
+            c.end()?;
+            c.names.insert(name.text.to_owned(), guid);
+            return Ok(Line::Declaration {
+                name: name.text.to_owned(),
+                guid,
+            });
+        }
+        let (call, arrow_allowed) = parse_call(&mut c, &first)?;
+        let recorded = c.arrow(arrow_allowed)?;
+        if let (Call::Progress { .. }, Some((hr, column))) = (&call, recorded)
+            && ![
+                HResult::S_OK,
+                HResult::S_SYNCMGR_CANCELITEM,
+                HResult::S_SYNCMGR_CANCELALL,
+            ]
+            .contains(&hr)
+        {
+            return Err(c.error(
+                column,
+                "Progress is answered S_OK, S_SYNCMGR_CANCELITEM or S_SYNCMGR_CANCELALL",
+            ));
+        }
+        Ok(Line::Event(TraceEvent {
+            line: line_no,
+            call,
+            recorded: recorded.map(|(hr, _)| hr),
+        }))
+    }
+}
+
+/// The number in a `key=N` option.
+fn number_option(c: &Cursor<'_, '_>, token: &Token<'_>) -> Result<i64, SyntaxError> {
+    parse_number(value_of(token)).ok_or_else(|| {
+        c.error(
+            token.column,
+            format!("`{}`: a number from -2^31 to 2^32-1 expected", token.text),
+        )
+    })
+}
+
+fn find<'t, 'a>(options: &'t [(Token<'a>, &'static str)], key: &str) -> Option<&'t Token<'a>> {
+    options.iter().find(|(_, k)| *k == key).map(|(t, _)| t)
+}
+
+/// The event and its arguments; `true` when `=> HR` may follow.
+fn parse_call(c: &mut Cursor<'_, '_>, first: &Token<'_>) -> Result<(Call, bool), SyntaxError> {
+    let reserved =
+        |c: &Cursor<'_, '_>, options: &[(Token<'_>, &'static str)]| -> Result<u32, SyntaxError> {
+            find(options, "reserved")
+                .map(|t| number_option(c, t).map(dword))
+                .unwrap_or(Ok(0))
+        };
+    let call = match first.text {
+        "Initialize" => {
+            let token = c.positional("FLAGS")?;
+            let mut flags = 0;
+            for part in token.text.split('|') {
+                flags |= flag_value(part).ok_or_else(|| {
+                    c.error(
+                        token.column,
+                        format!("`{}` is not a FLAGS value", token.text),
+                    )
+                })?;
+            }
+            let options = c.options(&["cookie", "reserved"], &[])?;
+            if let Some(cookie) = find(&options, "cookie") {
+                let hex = value_of(cookie);
+                if !hex.len().is_multiple_of(2) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(
+                        c.error(cookie.column, "the cookie is an even number of hex digits")
+                    );
+                }
+            }
+            Call::Initialize {
+                flags,
+                reserved: reserved(c, &options)?,
+            }
+        }
+        "GetHandlerInfo" => {
+            let options = c.options(&["name", "flags"], &[])?;
+            let name_units = match find(&options, "name") {
+                Some(t) if matches!(t.kind, Kind::KeyStr(_)) => value_of(t).encode_utf16().count(),
+                Some(t) => return Err(c.error(t.column, "the name is a quoted string")),
+                None => 0,
+            };
+            let flags = find(&options, "flags")
+                .map(|t| number_option(c, t).map(dword))
+                .unwrap_or(Ok(0))?;
+            Call::GetHandlerInfo { name_units, flags }
+        }
+        "EnumSyncMgrItems" => Call::EnumSyncMgrItems { items: c.items()? },
+        "GetItemObject" => Call::GetItemObject { item: c.item()? },
+        "SetProgressCallback" => Call::SetProgressCallback {
+            set: c.choice("set or null", "set", "null")?,
+        },
+        "SetItemStatus" => {
+            let item = c.item()?;
+            let token = c.positional("a STATUS")?;
+            let status = status_value(token.text).ok_or_else(|| {
+                c.error(token.column, format!("`{}` is not a STATUS", token.text))
+            })?;
+            Call::SetItemStatus { item, status }
+        }
+        "PrepareForSync" => {
+            let items = c.items()?;
+            let options = c.options(&["reserved"], &[])?;
+            Call::PrepareForSync {
+                items,
+                reserved: reserved(c, &options)?,
+            }
+        }
+        "Synchronize" => Call::Synchronize,
+        "ShowProperties" => Call::ShowProperties { item: c.item()? },
+        "ShowError" => Call::ShowError {
+            error: c.error_id()?,
+        },
+        "return" => {
+            let token = c.positional("a METHOD")?;
+            let method = match token.text {
+                "PrepareForSync" => Method::PrepareForSync,
+                "Synchronize" => Method::Synchronize,
+                "ShowProperties" => Method::ShowProperties,
+                "ShowError" => Method::ShowError,
+                other => {
+                    return Err(c.error(
+                        token.column,
+                        format!("`{other}` has no separate return (PrepareForSync, Synchronize, ShowProperties or ShowError)"),
+                    ));
+                }
+            };
+            let hr = c.hr()?;
+            c.end()?;
+            return Ok((Call::Return { method, hr }, false));
+        }
+        "PrepareForSyncCompleted" => Call::PrepareForSyncCompleted { hr: c.hr()? },
+        "SynchronizeCompleted" => Call::SynchronizeCompleted { hr: c.hr()? },
+        "ShowPropertiesCompleted" => Call::ShowPropertiesCompleted { hr: c.hr()? },
+        "ShowErrorCompleted" => {
+            let hr = c.hr()?;
+            Call::ShowErrorCompleted {
+                hr,
+                items: c.items()?,
+            }
+        }
+        "EnableModeless" => Call::EnableModeless {
+            enable: c.choice("true or false", "true", "false")?,
+        },
+        "Progress" => parse_progress(c)?,
+        "LogError" => parse_log_error(c)?,
+        "DeleteLogError" => {
+            let error = c.error_id()?;
+            let options = c.options(&["reserved"], &[])?;
+            Call::DeleteLogError {
+                error,
+                reserved: reserved(c, &options)?,
+            }
+        }
+        "EstablishConnection" => {
+            let has_name = match c.tokens.peek() {
+                Some(t) if matches!(t.kind, Kind::Str(_)) => {
+                    c.tokens.next();
+                    true
+                }
+                _ => false,
+            };
+            let options = c.options(&["reserved"], &[])?;
+            Call::EstablishConnection {
+                has_name,
+                reserved: reserved(c, &options)?,
+            }
+        }
+        other => return Err(c.error(first.column, format!("`{other}` is not an event"))),
+    };
+    Ok((call, true))
+}
+
+/// Progress: the mask comes from the keys present, or from `mask=`, which then decides which
+/// fields are carried (TRACE.md).
+fn parse_progress(c: &mut Cursor<'_, '_>) -> Result<Call, SyntaxError> {
+    let item = c.item()?;
+    let options = c.options(&["status", "text", "value", "max", "mask"], &[])?;
+    let fields = [
+        ("text", ProgressMask::STATUSTEXT.bits()),
+        ("status", ProgressMask::STATUSTYPE.bits()),
+        ("value", ProgressMask::PROGVALUE.bits()),
+        ("max", ProgressMask::MAXVALUE.bits()),
+    ];
+    // Every present key must be well formed, whether its bit is set or not.
+    let mut progress = ProgressItem::default();
+    for (token, key) in &options {
+        match *key {
+            "status" => {
+                progress.status = status_value(value_of(token)).ok_or_else(|| {
+                    c.error(token.column, format!("`{}`: a STATUS expected", token.text))
+                })?;
+            }
+            "text" if !matches!(token.kind, Kind::KeyStr(_)) => {
+                return Err(c.error(token.column, "the text is a quoted string"));
+            }
+            "value" => progress.value = int(number_option(c, token)?),
+            "max" => progress.max = int(number_option(c, token)?),
+            _ => {}
+        }
+    }
+    progress.mask = match find(&options, "mask") {
+        Some(token) => {
+            let mask = dword(number_option(c, token)?);
+            if let Some((key, _)) = fields
+                .iter()
+                .find(|(key, bit)| mask & bit != 0 && find(&options, key).is_none())
+            {
+                return Err(c.error(
+                    token.column,
+                    format!("mask sets the bit of `{key}`, which is missing"),
+                ));
+            }
+            mask
+        }
+        None => fields
+            .iter()
+            .filter(|(key, _)| find(&options, key).is_some())
+            .fold(0, |m, (_, bit)| m | bit),
+    };
+    Ok(Call::Progress { item, progress })
+}
+
+/// LogError: `jump`, `error=` and `item=` give the info mask unless `mask=` does.
+fn parse_log_error(c: &mut Cursor<'_, '_>) -> Result<Call, SyntaxError> {
+    let token = c.positional("a LEVEL")?;
+    let level = level_value(token.text)
+        .ok_or_else(|| c.error(token.column, format!("`{}` is not a LEVEL", token.text)))?;
+    match c.tokens.next() {
+        Some(t) if matches!(t.kind, Kind::Str(_)) => {}
+        Some(t) => {
+            return Err(c.error(
+                t.column,
+                format!(
+                    "the error text (a quoted string) expected, found `{}`",
+                    t.text
+                ),
+            ));
+        }
+        None => return Err(c.missing("the error text (a quoted string)")),
+    }
+    let options = c.options(&["error", "item", "mask"], &["jump"])?;
+    let mut info = LogErrorInfo::default();
+    if find(&options, "jump").is_some() {
+        info.error_flags = crate::ErrorFlags::ENABLEJUMPTEXT.bits();
+    }
+    for (token, key) in &options {
+        let text = value_of(token);
+        let column = token.column;
+        let as_id = |c: &mut Cursor<'_, '_>| {
+            let probe = Token {
+                column,
+                text,
+                kind: Kind::Word,
+            };
+            c.id(&probe)
+        };
+        match *key {
+            "error" => info.error_id = ErrorId::from(as_id(c)?),
+            "item" => info.item = ItemId::from(as_id(c)?),
+            _ => {}
+        }
+    }
+    let fields = [
+        ("jump", LogErrorMask::ERRORFLAGS.bits()),
+        ("error", LogErrorMask::ERRORID.bits()),
+        ("item", LogErrorMask::ITEMID.bits()),
+    ];
+    info.mask = match find(&options, "mask") {
+        Some(token) => {
+            let mask = dword(number_option(c, token)?);
+            if let Some((key, _)) = fields
+                .iter()
+                .find(|(key, bit)| mask & bit != 0 && find(&options, key).is_none())
+            {
+                return Err(c.error(
+                    token.column,
+                    format!("mask sets the bit of `{key}`, which is missing"),
+                ));
+            }
+            mask
+        }
+        None => fields
+            .iter()
+            .filter(|(key, _)| find(&options, key).is_some())
+            .fold(0, |m, (_, bit)| m | bit),
+    };
+    Ok(Call::LogError { level, info })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(text: &str) -> TraceEvent {
+        match Parser::new().parse_line(1, text) {
+            Ok(Line::Event(e)) => e,
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    fn error_column(text: &str) -> usize {
+        Parser::new().parse_line(1, text).unwrap_err().column
+    }
+
+    #[test]
+    fn implicit_names_are_uuid_v5_in_the_trace_namespace() {
+        let Call::GetItemObject { item } = event("GetItemObject A").call else {
+            panic!()
+        };
+        assert_eq!(item.to_string(), "{3C75E951-8F5F-5001-A563-A6DB1373C58A}");
+    }
+
+    #[test]
+    fn arrow_is_a_token_of_its_own_without_spaces() {
+        let e = event("Synchronize=>S_OK");
+        assert_eq!(
+            (e.call, e.recorded),
+            (Call::Synchronize, Some(HResult::S_OK))
+        );
+    }
+
+    #[test]
+    fn numbers_wrap_as_c_converts_them() {
+        assert_eq!(
+            event("SetItemStatus A -1").call,
+            Call::SetItemStatus {
+                item: event("GetItemObject A").call.item(),
+                status: u32::MAX
+            }
+        );
+        let Call::Progress { progress, .. } = event("Progress A value=0xFFFFFFFF max=+7").call
+        else {
+            panic!()
+        };
+        assert_eq!((progress.value, progress.max, progress.mask), (-1, 7, 0xC));
+        assert_eq!(error_column("SetItemStatus A 4294967296"), 17);
+        assert_eq!(error_column("SetItemStatus A -2147483649"), 17);
+        assert!(
+            Parser::new()
+                .parse_line(1, "SetItemStatus A -2147483648")
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn strings_keep_hash_and_escapes() {
+        let e = event(r#"LogError ERROR "a # \"b\" \\ c" error=E1 jump"#);
+        let Call::LogError { level, info } = e.call else {
+            panic!()
+        };
+        assert_eq!((level, info.mask, info.error_flags), (3, 0x3, 0x1));
+        assert_eq!(error_column(r#"LogError ERROR "bad \n""#), 16);
+        assert_eq!(error_column(r#"EstablishConnection "open"#), 21);
+    }
+
+    #[test]
+    fn masks_decide_which_fields_are_carried() {
+        let Call::Progress { progress, .. } = event("Progress A value=1 max=3 mask=0x8").call
+        else {
+            panic!()
+        };
+        assert_eq!(progress.mask, 0x8);
+        assert_eq!(error_column("Progress A value=1 mask=0x5"), 20);
+        assert_eq!(error_column("Progress A value=x max=3 mask=0x8"), 12);
+        let Call::Progress { progress, .. } = event("Progress A status=UPDATING mask=0x12").call
+        else {
+            panic!()
+        };
+        assert_eq!(progress.mask, 0x12, "unnamed bits are passed on");
+    }
+
+    #[test]
+    fn missing_and_extra_tokens_are_located() {
+        assert_eq!(error_column("SetItemStatus A"), 16);
+        assert_eq!(error_column("Progress status=UPDATING"), 10);
+        assert_eq!(error_column("Synchronize now"), 13);
+        assert_eq!(error_column("Progress A status=UPDATING => S_FALSE"), 31);
+        assert_eq!(error_column("return Initialize S_OK"), 8);
+        assert_eq!(error_column("Initialize MANUAL cookie=abc"), 19);
+        assert_eq!(error_column("Initialize MANUAL reserved=1 reserved=2"), 30);
+        assert_eq!(error_column("Initialize MANUAL colour=1"), 19);
+    }
+
+    #[test]
+    fn declarations_must_come_before_use_and_not_shadow_null() {
+        let mut parser = Parser::new();
+        parser.parse_line(1, "GetItemObject A").unwrap();
+        assert_eq!(
+            parser
+                .parse_line(2, "item A 6295df40-0000-4000-8000-000000000001")
+                .unwrap_err()
+                .column,
+            6
+        );
+        assert_eq!(
+            parser
+                .parse_line(3, "error null 6295df40-0000-4000-8000-000000000001")
+                .unwrap_err()
+                .column,
+            7
+        );
+        let line = parser
+            .parse_line(4, "item B {6295DF40-0000-4000-8000-000000000001}")
+            .unwrap();
+        assert!(matches!(line, Line::Declaration { .. }));
+    }
+
+    impl Call {
+        fn item(&self) -> ItemId {
+            match self {
+                Self::GetItemObject { item } => *item,
+                _ => ItemId::NULL,
+            }
+        }
+    }
+}
