@@ -66,6 +66,8 @@ impl Drop for Tree {
     }
 }
 
+/// The run has no violation, every pass ended clean, and the trace the simulator wrote checks
+/// clean through the trace checker too.
 #[track_caller]
 fn assert_conforms(report: &SimReport) {
     assert!(
@@ -75,6 +77,29 @@ fn assert_conforms(report: &SimReport) {
         report.trace
     );
     assert!(report.is_clean(), "{:#?}\n{}", report.passes, report.trace);
+    assert_eq!(
+        replayed_violations(report),
+        Vec::<String>::new(),
+        "{}",
+        report.trace
+    );
+}
+
+/// The violations `mobsync check` finds in the simulator's trace.
+fn replayed_violations(report: &SimReport) -> Vec<String> {
+    let mut found = Vec::new();
+    mobsync::trace::check(report.trace.as_bytes(), mobsync::Config::default(), |v| {
+        if v.violation {
+            found.push(v.to_string());
+        }
+    })
+    .unwrap_or_else(|e| {
+        panic!(
+            "the simulator wrote an invalid trace: {e}\n{}",
+            report.trace
+        )
+    });
+    found
 }
 
 #[test]
@@ -229,6 +254,23 @@ fn simulator_reports_every_fault_of_one_run_in_order() {
         let line = report.trace.lines().nth(v.line - 1).unwrap();
         assert!(!line.starts_with('#'), "violation {v:?} points at {line}");
     }
+    // Replaying the trace finds exactly these violations, on the same lines.
+    let replayed: Vec<(usize, String)> = replayed_violations(&report)
+        .iter()
+        .map(|l| {
+            let (line, rest) = l.split_once(": ").unwrap();
+            (
+                line.parse().unwrap(),
+                rest.split(' ').nth(1).unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let simulated: Vec<(usize, String)> = report
+        .violations
+        .iter()
+        .map(|v| (v.line, v.rule.id().to_owned()))
+        .collect();
+    assert_eq!(replayed, simulated, "{}", report.trace);
 }
 
 #[test]
