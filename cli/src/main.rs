@@ -5,6 +5,7 @@
 #[allow(dead_code)]
 mod folder_mirror;
 
+mod check;
 mod demo;
 
 use std::process::ExitCode;
@@ -21,6 +22,24 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check a logged trace of a handler (TRACE.md format) against the contract, line by line.
+    ///
+    /// Exit status: 0 no violations, 1 violations, 2 parse error, unreadable input or bad usage.
+    Check {
+        /// The trace file, or `-` for standard input.
+        #[arg(value_name = "FILE|-")]
+        input: String,
+        /// Print every event, not only those refused, violating or with a non-empty report.
+        #[arg(long)]
+        all: bool,
+        /// `text` or `json` (JSON Lines).
+        #[arg(long, value_enum, default_value_t = check::Format::Text)]
+        format: check::Format,
+        /// `documented` (Microsoft's documented rules) or `compatible` (also what Microsoft's
+        /// sample handlers rely on).
+        #[arg(long, value_enum, default_value_t = ProfileArg::Documented)]
+        profile: ProfileArg,
+    },
     /// Run the example folder-mirroring handler against the simulated manager and print the run.
     Demo {
         /// Also write the run's trace to this file (`mobsync check` accepts it).
@@ -36,6 +55,12 @@ enum Command {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum ProfileArg {
+    Documented,
+    Compatible,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum RulesFormat {
     Markdown,
     Mermaid,
@@ -44,6 +69,18 @@ enum RulesFormat {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Check {
+            input,
+            all,
+            format,
+            profile,
+        } => {
+            let profile = match profile {
+                ProfileArg::Documented => mobsync::Profile::Documented,
+                ProfileArg::Compatible => mobsync::Profile::Compatible,
+            };
+            check::run(&input, all, format, profile)
+        }
         Command::Demo { trace_out } => demo::run(trace_out.as_deref()),
         Command::Rules { format } => {
             match format {

@@ -1,0 +1,304 @@
+//! The `mobsync` binary, driven as a user drives it: every conformance trace in text and JSON,
+//! every parse error with its line:column, every exit status, standard input, the demo's trace
+//! checked back, and the rules.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn mobsync() -> Command {
+    Command::cargo_bin("mobsync").unwrap()
+}
+
+fn data(dir: &str) -> Vec<(PathBuf, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/data")
+        .join(dir);
+    let mut pairs: Vec<(PathBuf, String)> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "trace"))
+        .map(|p| {
+            let expect = fs::read_to_string(p.with_extension("expect")).unwrap();
+            (p, expect)
+        })
+        .collect();
+    pairs.sort();
+    assert!(pairs.len() > 10);
+    pairs
+}
+
+fn header<'a>(expect: &'a str, key: &str) -> &'a str {
+    expect
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("# {key}: ")))
+        .unwrap_or_default()
+}
+
+fn expected_lines(expect: &str) -> Vec<&str> {
+    expect
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .collect()
+}
+
+/// `LINE: VERDICT RULE[ VIOLATION]: reason[ | report: …]` without `: reason`.
+fn strip_reason(line: &str) -> String {
+    if line.starts_with("events: ") {
+        return line.to_owned();
+    }
+    let Some((head, rest)) = line.split_once(": ") else {
+        return line.to_owned();
+    };
+    let mut words = rest.splitn(3, ' ');
+    let (verdict, rule_part) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+    let mut out = format!("{head}: {verdict} ");
+    let violation = rest.contains(" VIOLATION: ");
+    out.push_str(rule_part.trim_end_matches(':'));
+    if violation {
+        out.push_str(" VIOLATION");
+    }
+    if let Some(at) = line.rfind(" | report: ") {
+        out.push_str(&line[at..]);
+    }
+    out
+}
+
+#[test]
+fn check_all_prints_the_expected_verdict_for_every_event_of_every_conformance_trace() {
+    for (trace, expect) in data("conformance") {
+        let output = mobsync()
+            .args(["check", "--all", "--profile", header(&expect, "profile")])
+            .arg(&trace)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        let got: Vec<String> = stdout.lines().map(strip_reason).collect();
+        assert_eq!(got, expected_lines(&expect), "{}", trace.display());
+        assert_eq!(
+            output.status.code().map(|c| c.to_string()).as_deref(),
+            Some(header(&expect, "exit"))
+        );
+        assert!(output.stderr.is_empty());
+    }
+}
+
+#[test]
+fn check_without_all_prints_only_refused_violating_or_reporting_events() {
+    for (trace, expect) in data("conformance") {
+        let output = mobsync()
+            .args(["check", "--profile", header(&expect, "profile")])
+            .arg(&trace)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        let got: Vec<String> = stdout.lines().map(strip_reason).collect();
+        let want: Vec<&str> = expected_lines(&expect)
+            .into_iter()
+            .filter(|l| {
+                l.starts_with("events: ")
+                    || !l.contains(": S_OK ")
+                    || l.contains(" VIOLATION")
+                    || (l.contains(" | report: ")
+                        && !l.ends_with("unfinished [], skip_not_honoured []"))
+            })
+            .collect();
+        assert_eq!(got, want, "{}", trace.display());
+    }
+}
+
+#[test]
+fn check_json_lines_parse_back_with_the_keys_trace_md_names() {
+    for (trace, expect) in data("conformance") {
+        let output = mobsync()
+            .args([
+                "check",
+                "--all",
+                "--format",
+                "json",
+                "--profile",
+                header(&expect, "profile"),
+            ])
+            .arg(&trace)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        let objects: Vec<Value> = stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let want = expected_lines(&expect);
+        assert_eq!(objects.len(), want.len(), "{}", trace.display());
+        for (object, line) in objects.iter().zip(&want) {
+            if let Some(summary) = object.get("summary") {
+                let text = format!(
+                    "events: {}, rejected: {}, violations: {}",
+                    summary["events"], summary["rejected"], summary["violations"]
+                );
+                assert_eq!(&text, line);
+                continue;
+            }
+            for key in [
+                "line",
+                "event",
+                "verdict",
+                "hresult",
+                "rule",
+                "violation",
+                "reason",
+            ] {
+                assert!(object.get(key).is_some(), "{key} missing in {object}");
+            }
+            let mut text = format!(
+                "{}: {} {}",
+                object["line"],
+                object["verdict"].as_str().unwrap(),
+                object["rule"].as_str().unwrap()
+            );
+            if object["violation"] == Value::Bool(true) {
+                text.push_str(" VIOLATION");
+            }
+            if let Some(report) = object.get("report") {
+                let list = |key: &str| {
+                    let ids: Vec<&str> = report[key]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|v| v.as_str().unwrap())
+                        .collect();
+                    format!("[{}]", ids.join(", "))
+                };
+                text.push_str(&format!(
+                    " | report: unfinished {}, skip_not_honoured {}",
+                    list("unfinished"),
+                    list("skip_not_honoured")
+                ));
+            }
+            assert_eq!(&text, line, "{}", trace.display());
+        }
+    }
+}
+
+#[test]
+fn check_reports_every_parse_error_at_its_line_and_column_and_exits_2() {
+    for (trace, expect) in data("parse_errors") {
+        let want = expected_lines(&expect)[0];
+        let output = mobsync()
+            .args(["check", "--all"])
+            .arg(&trace)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{}", trace.display());
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(
+            stderr.starts_with(&format!("{want}: ")),
+            "{}: {stderr}",
+            trace.display()
+        );
+        // JSON mode puts the same position on standard output.
+        let output = mobsync()
+            .args(["check", "--format", "json"])
+            .arg(&trace)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        let last: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+        let (line, column) = want.split_once(": ").unwrap().0.split_once(':').unwrap();
+        assert_eq!(last["line"].to_string(), line);
+        assert_eq!(last["column"].to_string(), column);
+        assert!(last["error"].is_string());
+    }
+}
+
+#[test]
+fn check_reads_standard_input() {
+    mobsync()
+        .args(["check", "-"])
+        .write_stdin("Initialize MANUAL\nSetProgressCallback set\nSynchronize => S_OK\n")
+        .assert()
+        .code(1)
+        .stdout(
+            "3: E_UNEXPECTED R-SYNC VIOLATION: Synchronize is not allowed in pass phase Idle; \
+             the handler answered S_OK, the contract requires E_UNEXPECTED\n\
+             events: 3, rejected: 1, violations: 0\n"
+                .replace("violations: 0", "violations: 1"),
+        );
+    mobsync()
+        .args(["check", "-"])
+        .write_stdin("Initialize MANUAL\n")
+        .assert()
+        .code(0)
+        .stdout("events: 1, rejected: 0, violations: 0\n");
+}
+
+#[test]
+fn check_exits_2_on_unreadable_input_and_bad_usage() {
+    mobsync().args(["check", "/no/such/trace"]).assert().code(2);
+    mobsync().args(["check"]).assert().code(2);
+    mobsync()
+        .args(["check", "--format", "yaml", "-"])
+        .assert()
+        .code(2);
+    mobsync().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn the_demo_trace_checks_clean() {
+    let out = std::env::temp_dir().join(format!("mobsync-cli-demo-{}.trace", std::process::id()));
+    let demo = mobsync()
+        .arg("demo")
+        .arg("--trace-out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(demo.status.code(), Some(0));
+    let stdout = String::from_utf8(demo.stdout).unwrap();
+    for expected in [
+        "ShowErrorCompleted S_SYNCMGR_RETRYSYNC",
+        "FAILED → SUCCEEDED",
+        "SKIPPED",
+        "violations: 0",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "{expected} missing from:\n{stdout}"
+        );
+    }
+    let check = mobsync()
+        .args(["check", "--all"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let _ = fs::remove_file(&out);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    assert!(
+        String::from_utf8(check.stdout)
+            .unwrap()
+            .ends_with("violations: 0\n")
+    );
+}
+
+#[test]
+fn rules_prints_the_tables_and_the_mermaid_diagram_from_the_engine_data() {
+    let markdown = mobsync().arg("rules").output().unwrap();
+    assert_eq!(
+        String::from_utf8(markdown.stdout).unwrap(),
+        mobsync::rules::render_markdown()
+    );
+    let mermaid = mobsync()
+        .args(["rules", "--format", "mermaid"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(mermaid.stdout).unwrap(),
+        mobsync::rules::render_mermaid()
+    );
+}
