@@ -78,7 +78,7 @@
 //! assert!(report.trace.contains("SetItemStatus {00000000-0000-0000-0000-000000000002} SKIPPED => S_OK"));
 //! ```
 
-mod format;
+pub(crate) mod format;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};

@@ -7,9 +7,7 @@ use std::io::BufRead;
 use crate::error::Error;
 use crate::guid::ItemId;
 use crate::hresult::HResult;
-use crate::machine::{
-    Accepted, Config, Event, HandlerInfo, Instance, Method, ProgressAnswer, SyncMgrItem,
-};
+use crate::machine::{Accepted, Config, Event, Instance, Method};
 use crate::rules::{EventKind, Rule};
 
 use super::syntax::{Call, Line, Parser, SyntaxError, TraceEvent};
@@ -232,122 +230,36 @@ impl Checker {
 
     fn outcome(&mut self, call: &Call, recorded: Option<HResult>) -> Outcome {
         let answer = recorded.unwrap_or(HResult::S_OK);
-        match call {
+        call.with_event(answer, |event| match event.kind() {
             // Calls whose outcome the handler chooses: the recorded result drives the state.
-            Call::Initialize { flags, reserved } => self.chosen(
-                &Event::Initialize {
-                    reserved: *reserved,
-                    flags: crate::SyncMgrFlags::from_bits(*flags),
-                    answer,
-                },
-                recorded,
-                false,
-            ),
-            Call::GetHandlerInfo { name_units, flags } => self.chosen(
-                &Event::GetHandlerInfo {
-                    answer,
-                    info: HandlerInfo {
-                        name_units: *name_units,
-                        flags: *flags,
-                    },
-                },
-                recorded,
-                true,
-            ),
-            Call::EnumSyncMgrItems { items } => {
-                let items: Vec<SyncMgrItem> = items
-                    .iter()
-                    .map(|&id| SyncMgrItem {
-                        id,
-                        name_units: 0,
-                        flags: 0,
-                        state: 1,
-                    })
-                    .collect();
-                self.chosen(
-                    &Event::EnumSyncMgrItems {
-                        answer,
-                        items: &items,
-                    },
-                    recorded,
-                    true,
-                )
+            EventKind::Initialize => self.chosen(event, recorded, false),
+            EventKind::GetHandlerInfo | EventKind::EnumSyncMgrItems => {
+                self.chosen(event, recorded, true)
             }
             // Calls with a separate return: `=> HR` is the entry followed at once by the return.
-            Call::PrepareForSync { items, reserved } => self.entry(
-                &Event::PrepareForSync {
-                    items,
-                    reserved: *reserved,
-                },
-                Method::PrepareForSync,
-                recorded,
-            ),
-            Call::Synchronize => self.entry(&Event::Synchronize, Method::Synchronize, recorded),
-            Call::ShowProperties { item } => self.entry(
-                &Event::ShowProperties { item: *item },
-                Method::ShowProperties,
-                recorded,
-            ),
-            Call::ShowError { error } => self.entry(
-                &Event::ShowError { error: *error },
-                Method::ShowError,
-                recorded,
-            ),
+            EventKind::PrepareForSync => self.entry(event, Method::PrepareForSync, recorded),
+            EventKind::Synchronize => self.entry(event, Method::Synchronize, recorded),
+            EventKind::ShowProperties => self.entry(event, Method::ShowProperties, recorded),
+            EventKind::ShowError => self.entry(event, Method::ShowError, recorded),
             // Calls whose answer the contract fixes: the recorded result is only compared.
-            Call::SetItemStatus { item, status } => self.fixed(
-                &Event::SetItemStatus {
-                    item: *item,
-                    status: *status,
-                },
-                recorded,
-            ),
-            Call::SetProgressCallback { set } => {
-                self.fixed(&Event::SetProgressCallback { bind: *set }, recorded)
-            }
-            Call::GetItemObject { item } => {
-                self.fixed(&Event::GetItemObject { item: *item }, recorded)
-            }
+            EventKind::SetItemStatus
+            | EventKind::SetProgressCallback
+            | EventKind::GetItemObject => self.fixed(event, recorded),
             // Returns and callbacks: a refusal is the handler's violation.
-            Call::Return { method, hr } => self.handler(&Event::Return {
-                method: *method,
-                hr: *hr,
-            }),
-            Call::PrepareForSyncCompleted { hr } => {
-                self.handler(&Event::PrepareForSyncCompleted { hr: *hr })
-            }
-            Call::SynchronizeCompleted { hr } => {
-                self.handler(&Event::SynchronizeCompleted { hr: *hr })
-            }
-            Call::ShowPropertiesCompleted { hr } => {
-                self.handler(&Event::ShowPropertiesCompleted { hr: *hr })
-            }
-            Call::ShowErrorCompleted { hr, items } => {
-                self.handler(&Event::ShowErrorCompleted { hr: *hr, items })
-            }
-            Call::EnableModeless { enable } => self.handler(&Event::EnableModeless {
-                enable: *enable,
-                answer,
-            }),
-            Call::Progress { item, progress } => self.handler(&Event::Progress {
-                item: *item,
-                progress: *progress,
-                answer: ProgressAnswer::from_hresult(answer),
-            }),
-            Call::LogError { level, info } => self.handler(&Event::LogError {
-                level: *level,
-                info: *info,
-            }),
-            Call::DeleteLogError { error, reserved } => self.handler(&Event::DeleteLogError {
-                error: *error,
-                reserved: *reserved,
-            }),
-            Call::EstablishConnection { has_name, reserved } => {
-                self.handler(&Event::EstablishConnection {
-                    has_name: *has_name,
-                    reserved: *reserved,
-                })
-            }
-        }
+            EventKind::ReturnPrepareForSync
+            | EventKind::ReturnSynchronize
+            | EventKind::ReturnShowProperties
+            | EventKind::ReturnShowError
+            | EventKind::PrepareForSyncCompleted
+            | EventKind::SynchronizeCompleted
+            | EventKind::ShowPropertiesCompleted
+            | EventKind::ShowErrorCompleted
+            | EventKind::EnableModeless
+            | EventKind::Progress
+            | EventKind::LogError
+            | EventKind::DeleteLogError
+            | EventKind::EstablishConnection => self.handler(event),
+        })
     }
 
     /// A call refused by the contract is a violation only when the handler recorded another

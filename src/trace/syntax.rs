@@ -5,10 +5,12 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use crate::flags::{LogErrorMask, ProgressMask};
+use crate::flags::{ItemState, LogErrorMask, ProgressMask, SyncMgrFlags};
 use crate::guid::{ErrorId, Guid, ItemId};
 use crate::hresult::HResult;
-use crate::machine::{LogErrorInfo, Method, ProgressItem};
+use crate::machine::{
+    Event, HandlerInfo, LogErrorInfo, Method, ProgressAnswer, ProgressItem, SyncMgrItem,
+};
 use crate::rules::EventKind;
 use crate::status::SyncMgrStatus;
 
@@ -144,6 +146,105 @@ impl Call {
             Self::DeleteLogError { .. } => EventKind::DeleteLogError,
             Self::EstablishConnection { .. } => EventKind::EstablishConnection,
         }
+    }
+}
+
+impl Call {
+    /// Hands the engine's [`Event`] for this call to `f`: for calls with a separate return, the
+    /// entry; `answer` is what the handler answered (Initialize, GetHandlerInfo,
+    /// EnumSyncMgrItems) or what the manager answered (EnableModeless, Progress).
+    pub fn with_event<R>(&self, answer: HResult, f: impl FnOnce(&Event<'_>) -> R) -> R {
+        let enumerated: Vec<SyncMgrItem>;
+        let event = match self {
+            Self::Initialize { flags, reserved } => Event::Initialize {
+                reserved: *reserved,
+                flags: SyncMgrFlags::from_bits(*flags),
+                answer,
+            },
+            Self::GetHandlerInfo { name_units, flags } => Event::GetHandlerInfo {
+                answer,
+                info: HandlerInfo {
+                    name_units: *name_units,
+                    flags: *flags,
+                },
+            },
+            Self::EnumSyncMgrItems { items } => {
+                // A v1 trace carries no item attributes (TRACE.md): checked items, no flags.
+                enumerated = items
+                    .iter()
+                    .map(|&id| SyncMgrItem {
+                        id,
+                        name_units: 0,
+                        flags: 0,
+                        state: ItemState::Checked as u32,
+                    })
+                    .collect();
+                Event::EnumSyncMgrItems {
+                    answer,
+                    items: &enumerated,
+                }
+            }
+            Self::GetItemObject { item } => Event::GetItemObject { item: *item },
+            Self::SetProgressCallback { set } => Event::SetProgressCallback { bind: *set },
+            Self::SetItemStatus { item, status } => Event::SetItemStatus {
+                item: *item,
+                status: *status,
+            },
+            Self::PrepareForSync { items, reserved } => Event::PrepareForSync {
+                items,
+                reserved: *reserved,
+            },
+            Self::Synchronize => Event::Synchronize,
+            Self::ShowProperties { item } => Event::ShowProperties { item: *item },
+            Self::ShowError { error } => Event::ShowError { error: *error },
+            Self::Return { method, hr } => Event::Return {
+                method: *method,
+                hr: *hr,
+            },
+            Self::PrepareForSyncCompleted { hr } => Event::PrepareForSyncCompleted { hr: *hr },
+            Self::SynchronizeCompleted { hr } => Event::SynchronizeCompleted { hr: *hr },
+            Self::ShowPropertiesCompleted { hr } => Event::ShowPropertiesCompleted { hr: *hr },
+            Self::ShowErrorCompleted { hr, items } => Event::ShowErrorCompleted { hr: *hr, items },
+            Self::EnableModeless { enable } => Event::EnableModeless {
+                enable: *enable,
+                answer,
+            },
+            Self::Progress { item, progress } => Event::Progress {
+                item: *item,
+                progress: *progress,
+                answer: ProgressAnswer::from_hresult(answer),
+            },
+            Self::LogError { level, info } => Event::LogError {
+                level: *level,
+                info: *info,
+            },
+            Self::DeleteLogError { error, reserved } => Event::DeleteLogError {
+                error: *error,
+                reserved: *reserved,
+            },
+            Self::EstablishConnection { has_name, reserved } => Event::EstablishConnection {
+                has_name: *has_name,
+                reserved: *reserved,
+            },
+        };
+        f(&event)
+    }
+}
+
+impl std::fmt::Display for TraceEvent {
+    /// The event as a trace line that parses back to the same event. Strings the parsed form
+    /// does not keep (status text, error text, connection name) print empty; a handler name
+    /// prints as that many `x`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self.call {
+            Call::GetHandlerInfo { name_units, .. } => "x".repeat(name_units),
+            _ => String::new(),
+        };
+        let texts = crate::sim::format::Texts { text: Some(&name) };
+        let answer = self.recorded.unwrap_or(HResult::S_OK);
+        f.write_str(&self.call.with_event(answer, |event| {
+            crate::sim::format::line(event, texts, self.recorded)
+        }))
     }
 }
 
@@ -883,6 +984,18 @@ fn parse_progress(c: &mut Cursor<'_, '_>) -> Result<Call, SyntaxError> {
             .filter(|(key, _)| find(&options, key).is_some())
             .fold(0, |m, (_, bit)| m | bit),
     };
+    // A field whose bit is clear is not carried (its key was only checked for form).
+    let mask = progress.mask;
+    let carried = |bit: ProgressMask| mask & bit.bits() != 0;
+    if !carried(ProgressMask::STATUSTYPE) {
+        progress.status = 0;
+    }
+    if !carried(ProgressMask::PROGVALUE) {
+        progress.value = 0;
+    }
+    if !carried(ProgressMask::MAXVALUE) {
+        progress.max = 0;
+    }
     Ok(Call::Progress { item, progress })
 }
 
@@ -950,6 +1063,17 @@ fn parse_log_error(c: &mut Cursor<'_, '_>) -> Result<Call, SyntaxError> {
             .filter(|(key, _)| find(&options, key).is_some())
             .fold(0, |m, (_, bit)| m | bit),
     };
+    let mask = info.mask;
+    let carried = |bit: LogErrorMask| mask & bit.bits() != 0;
+    if !carried(LogErrorMask::ERRORFLAGS) {
+        info.error_flags = 0;
+    }
+    if !carried(LogErrorMask::ERRORID) {
+        info.error_id = ErrorId::NULL;
+    }
+    if !carried(LogErrorMask::ITEMID) {
+        info.item = ItemId::NULL;
+    }
     Ok(Call::LogError { level, info })
 }
 
