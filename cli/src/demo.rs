@@ -3,12 +3,13 @@
 //! retried through ShowError and S_SYNCMGR_RETRYSYNC.
 
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use mobsync::ItemId;
 use mobsync::sim::{Script, SimReport, Simulator};
+use mobsync::trace::{Checker, Line, Parser};
+use mobsync::{Config, ItemId};
 
 use crate::folder_mirror::{FolderMirror, LOCK, demo_folders};
 
@@ -35,36 +36,69 @@ fn session(trace_out: Option<&Path>) -> io::Result<SimReport> {
     let report = Simulator::new(script).run(&mut FolderMirror::new(folders));
     let cleanup = fs::remove_dir_all(&root);
 
-    println!("# The run, as a trace (TRACE.md format):");
-    print!("{}", report.trace);
-    println!();
-    println!("{:<10} {:<38} {:<10} passes", "item", "id", "status");
+    let mut out = String::from(
+        "# The run, as a trace (TRACE.md format), each event with the checker's verdict:\n",
+    );
+    out.push_str(&annotated(&report.trace));
+    out.push_str(&format!(
+        "\n{:<10} {:<38} {:<10} passes\n",
+        "item", "id", "status"
+    ));
     for (name, id) in names {
         let status = report.final_status(id).map_or("-", |s| s.short_name());
-        let passes: Vec<String> = report
+        let passes: Vec<&str> = report
             .passes
             .iter()
-            .filter_map(|p| {
-                p.items
-                    .iter()
-                    .find(|i| i.0 == id)
-                    .map(|i| i.1.short_name().to_owned())
-            })
+            .filter_map(|p| p.items.iter().find(|i| i.0 == id).map(|i| i.1.short_name()))
             .collect();
-        println!(
-            "{name:<10} {:<38} {status:<10} {}",
+        out.push_str(&format!(
+            "{name:<10} {:<38} {status:<10} {}\n",
             id.to_string(),
             passes.join(" → ")
-        );
+        ));
     }
-    println!("violations: {}", report.violations.len());
+    out.push_str(&format!("violations: {}\n", report.violations.len()));
     for v in &report.violations {
-        println!("  line {}: {} {}", v.line, v.rule, v.message);
+        out.push_str(&format!("  line {}: {} {}\n", v.line, v.rule, v.message));
     }
     if let Some(path) = trace_out {
         fs::write(path, &report.trace)?;
-        println!("trace written to {}", path.display());
+        out.push_str(&format!("trace written to {}\n", path.display()));
     }
+    // A closed stdout (e.g. `| head`) ends the output quietly.
+    let _ = io::stdout().lock().write_all(out.as_bytes());
     cleanup?;
     Ok(report)
+}
+
+/// The trace with each event line followed by a `# VERDICT RULE` comment from the checker (still
+/// a valid trace).
+fn annotated(trace: &str) -> String {
+    let mut parser = Parser::new();
+    let mut checker = Checker::new(Config::default());
+    let width = trace
+        .lines()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(72);
+    let mut out = String::new();
+    for (n, text) in trace.lines().enumerate() {
+        match parser.parse_line(n + 1, text) {
+            Ok(Line::Event(event)) => {
+                let v = checker.check(&event);
+                let violation = if v.violation { " VIOLATION" } else { "" };
+                out.push_str(&format!(
+                    "{text:<width$}  # {} {}{violation}\n",
+                    v.verdict_name(),
+                    v.rule
+                ));
+            }
+            _ => {
+                out.push_str(text);
+                out.push('\n');
+            }
+        }
+    }
+    out
 }

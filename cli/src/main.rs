@@ -83,10 +83,12 @@ fn main() -> ExitCode {
         }
         Command::Demo { trace_out } => demo::run(trace_out.as_deref()),
         Command::Rules { format } => {
-            match format {
-                RulesFormat::Markdown => print!("{}", mobsync::rules::render_markdown()),
-                RulesFormat::Mermaid => print!("{}", mobsync::rules::render_mermaid()),
-            }
+            let text = match format {
+                RulesFormat::Markdown => mobsync::rules::render_markdown(),
+                RulesFormat::Mermaid => mobsync::rules::render_mermaid(),
+            };
+            // A closed stdout (e.g. `| head`) ends the output quietly.
+            let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
             ExitCode::SUCCESS
         }
     }

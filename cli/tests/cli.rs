@@ -258,6 +258,7 @@ fn the_demo_trace_checks_clean() {
     let stdout = String::from_utf8(demo.stdout).unwrap();
     for expected in [
         "ShowErrorCompleted S_SYNCMGR_RETRYSYNC",
+        "# S_OK R-SIS",
         "FAILED → SUCCEEDED",
         "SKIPPED",
         "violations: 0",
