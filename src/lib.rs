@@ -72,7 +72,8 @@
 //! - [`state`]: the regions of an instance's state ([`Life`], [`Phase`], [`UiPhase`], [`Gate`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
-#![warn(
+// No panics on input: library code never unwraps, panics or indexes unchecked (tests may).
+#![deny(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
