@@ -1389,7 +1389,10 @@ impl Instance {
     /// assert!(instance.is_skip_requested(a));
     /// ```
     pub fn set_item_status(&mut self, item: ItemId, status: u32) -> Result<Accepted, Error> {
-        self.handle(&Event::SetItemStatus { item, status })
+        // The hot path goes straight to the event's decision, the one `handle` reaches too.
+        let kind = EventKind::SetItemStatus;
+        let plan = self.decide_set_item_status(kind, item, status)?;
+        Ok(self.apply(kind, plan))
     }
 
     /// `ShowProperties(hWnd, ItemID)` entered (R-PROPS); GUID_NULL for the handler itself.
@@ -1539,11 +1542,10 @@ impl Instance {
         progress: ProgressItem,
         answer: ProgressAnswer,
     ) -> Result<Accepted, Error> {
-        self.handle(&Event::Progress {
-            item,
-            progress,
-            answer,
-        })
+        // The hot path goes straight to the event's decision, the one `handle` reaches too.
+        let kind = EventKind::Progress;
+        let plan = self.decide_progress(kind, item, progress, answer)?;
+        Ok(self.apply(kind, plan))
     }
 
     /// `LogError(dwErrorLevel, pszErrorText, pSyncLogError)` (R-LOG).
