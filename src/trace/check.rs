@@ -2,7 +2,7 @@
 //! `mobsync check` prints it.
 
 use core::fmt;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 use crate::error::Error;
 use crate::guid::ItemId;
@@ -353,7 +353,12 @@ pub enum CheckError {
     Io(#[from] std::io::Error),
 }
 
-/// Reads a trace line by line (LF or CRLF), streaming: one line's buffer at a time.
+/// The longest line a trace may have, in bytes (line end excluded): a longer one is a syntax
+/// error, so memory stays bounded whatever the input.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Reads a trace line by line (LF or CRLF), streaming: one line's buffer at a time, at most
+/// [`MAX_LINE_BYTES`] long.
 #[derive(Debug)]
 pub struct TraceReader<R> {
     input: R,
@@ -380,10 +385,25 @@ impl<R: BufRead> TraceReader<R> {
     pub fn next_event(&mut self) -> Result<Option<TraceEvent>, CheckError> {
         loop {
             self.buffer.clear();
-            if self.input.read_until(b'\n', &mut self.buffer)? == 0 {
+            let limit = MAX_LINE_BYTES as u64 + 1;
+            if self
+                .input
+                .by_ref()
+                .take(limit)
+                .read_until(b'\n', &mut self.buffer)?
+                == 0
+            {
                 return Ok(None);
             }
             self.line += 1;
+            if self.buffer.len() > MAX_LINE_BYTES && !self.buffer.ends_with(b"\n") {
+                return Err(SyntaxError {
+                    line: self.line,
+                    column: 1,
+                    message: format!("a line longer than {MAX_LINE_BYTES} bytes"),
+                }
+                .into());
+            }
             let mut bytes = self.buffer.as_slice();
             if let Some(rest) = bytes.strip_suffix(b"\n") {
                 bytes = rest.strip_suffix(b"\r").unwrap_or(rest);
@@ -430,4 +450,51 @@ pub fn check(
         on_verdict(&checker.check(&event));
     }
     Ok(checker.summary())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_over_the_limit_is_a_syntax_error_not_unbounded_memory() {
+        let mut long = "Initialize MANUAL\nLogError ERROR \"".to_owned();
+        long.push_str(&"x".repeat(MAX_LINE_BYTES + 10));
+        long.push_str("\"\n");
+        let err = check(long.as_bytes(), Config::default(), |_| {}).unwrap_err();
+        let CheckError::Syntax(err) = err else {
+            panic!("{err}")
+        };
+        assert_eq!((err.line, err.column), (2, 1));
+        // Exactly at the limit is fine.
+        let mut edge = "Initialize MANUAL ".to_owned();
+        edge.push_str(&" ".repeat(MAX_LINE_BYTES - edge.len()));
+        edge.push('\n');
+        assert!(check(edge.as_bytes(), Config::default(), |_| {}).is_ok());
+    }
+
+    #[test]
+    fn crlf_and_a_missing_final_line_end_are_accepted() {
+        let summary = check(
+            "Initialize MANUAL\r\nSetProgressCallback set".as_bytes(),
+            Config::default(),
+            |_| {},
+        )
+        .unwrap();
+        assert_eq!(summary.events, 2);
+    }
+
+    #[test]
+    fn invalid_utf8_points_at_the_first_bad_byte() {
+        let err = check(
+            &b"Initialize MANUAL\nLogError ERROR \"\xC3\xA9\xFF\"\n"[..],
+            Config::default(),
+            |_| {},
+        )
+        .unwrap_err();
+        let CheckError::Syntax(err) = err else {
+            panic!("{err}")
+        };
+        assert_eq!((err.line, err.column), (2, 18)); // `LogError ERROR "é` is 17 characters
+    }
 }

@@ -38,5 +38,7 @@
 mod check;
 mod syntax;
 
-pub use check::{CheckError, Checker, Report, Summary, TraceReader, Verdict, check};
+pub use check::{
+    CheckError, Checker, MAX_LINE_BYTES, Report, Summary, TraceReader, Verdict, check,
+};
 pub use syntax::{Call, Line, Parser, SyntaxError, TraceEvent};
