@@ -84,6 +84,8 @@ pub mod error;
 pub mod flags;
 mod guid;
 mod hresult;
+#[cfg(feature = "windows-core")]
+mod interop;
 mod machine;
 pub mod rules;
 mod shared;
