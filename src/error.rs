@@ -23,6 +23,7 @@ use crate::status::SyncMgrStatus;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Error {
     /// The event arrived outside its window (`E_UNEXPECTED`): `conflict` is the part of the state
     /// that refuses it.
@@ -152,6 +153,7 @@ impl fmt::Display for RulePrefix {
 /// The part of the state that refuses an event ([`Error::OutOfWindow`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Conflict {
     /// The instance's life does not allow the event.
     Life(Life),
@@ -183,6 +185,7 @@ impl fmt::Display for Conflict {
 /// What is wrong with an argument ([`Error::InvalidArgument`]), with the value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Problem {
     /// A reserved field that must be zero.
     ReservedNotZero(u32),
@@ -289,6 +292,7 @@ impl fmt::Display for Problem {
 
 /// Where an item was looked for ([`Error::UnknownItem`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Scope {
     /// The catalog (what the handler enumerated).
     Catalog,
@@ -310,6 +314,7 @@ impl fmt::Display for Scope {
 
 /// A capacity limit of CONTRACT §7 ([`Error::Capacity`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Limit {
     /// Items in a catalog or a selection.
     Items,

@@ -23,6 +23,7 @@ pub const MAX_SYNCMGRITEMNAME: usize = 128;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u32)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum SyncEvent {
     /// `SYNCMGRFLAG_CONNECT` (0x1): a network connection was made.
     Connect = 0x1,
@@ -68,6 +69,7 @@ bitflags! {
     /// assert_eq!(SyncMgrFlagModifiers::all().bits(), 0x300);
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct SyncMgrFlagModifiers: u32 {
         /// `SYNCMGRFLAG_SETTINGS` (0x100): the handler was invoked for its settings.
         const SETTINGS = 0x100;
@@ -90,6 +92,7 @@ bitflags! {
 /// assert!(!SyncMgrFlags::from_bits(0x403).is_valid());
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SyncMgrFlags(u32);
 
 impl SyncMgrFlags {
@@ -175,6 +178,7 @@ bitflags! {
     /// assert_eq!(HandlerFlags::all().bits(), HandlerFlags::MASK);
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct HandlerFlags: u32 {
         /// `SYNCMGRHANDLER_HASPROPERTIES` (0x1).
         const HASPROPERTIES = 0x1;
@@ -203,6 +207,7 @@ bitflags! {
     /// assert_eq!(ItemFlags::MASK, 0x7F); // bit 0x40 is in the mask but has no name
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct ItemFlags: u32 {
         /// `SYNCMGRITEM_HASPROPERTIES` (0x1).
         const HASPROPERTIES = 0x1;
@@ -235,6 +240,7 @@ impl ItemFlags {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u32)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ItemState {
     /// `SYNCMGRITEMSTATE_UNCHECKED` (0).
     Unchecked = 0,
@@ -264,6 +270,7 @@ impl ItemState {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(u32)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum LogLevel {
     /// `SYNCMGRLOGLEVEL_INFORMATION` (1).
     Information = 1,
@@ -297,6 +304,7 @@ bitflags! {
     /// assert_eq!(ErrorFlags::ENABLEJUMPTEXT.bits(), 0x1);
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct ErrorFlags: u32 {
         /// `SYNCMGRERRORFLAG_ENABLEJUMPTEXT` (0x1): the entry offers a "jump" link to ShowError.
         const ENABLEJUMPTEXT = 0x1;
@@ -312,6 +320,7 @@ bitflags! {
     /// assert_eq!(ProgressMask::all().bits(), 0xF);
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct ProgressMask: u32 {
         /// `SYNCMGRPROGRESSITEM_STATUSTEXT` (0x1).
         const STATUSTEXT = 0x1;
@@ -333,6 +342,7 @@ bitflags! {
     /// assert_eq!(LogErrorMask::all().bits(), 0x7);
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct LogErrorMask: u32 {
         /// `SYNCMGRLOGERROR_ERRORFLAGS` (0x1).
         const ERRORFLAGS = 0x1;
@@ -351,6 +361,7 @@ bitflags! {
     /// assert_eq!(InvokeFlags::all().bits(), 0x6);
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct InvokeFlags: u32 {
         /// `SYNCMGRINVOKE_STARTSYNC` (0x2).
         const STARTSYNC = 0x2;
@@ -367,6 +378,7 @@ bitflags! {
     /// assert_eq!(RegisterFlags::all().bits(), RegisterFlags::MASK);
     /// ```
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct RegisterFlags: u32 {
         /// `SYNCMGRREGISTERFLAG_CONNECT` (0x1).
         const CONNECT = 0x1;

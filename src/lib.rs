@@ -88,6 +88,8 @@ mod hresult;
 mod interop;
 mod machine;
 pub mod rules;
+#[cfg(feature = "serde")]
+mod serde;
 mod shared;
 pub mod sim;
 pub mod state;

@@ -200,6 +200,7 @@ impl fmt::Display for EventKind {
 
 /// Where a table sends a region on an event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Target<S> {
     /// The event is refused (E_UNEXPECTED).
     Reject,
@@ -212,6 +213,7 @@ pub enum Target<S> {
 /// A table cell that depends on the event's HRESULT: `on_ok` when it is exactly `S_OK` (or the
 /// event carries none), `otherwise` for any other code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Cell<S> {
     /// Where the event goes when its HRESULT is exactly S_OK, or it carries none.
     pub on_ok: Target<S>,
@@ -244,6 +246,7 @@ impl<S: Copy> Cell<S> {
 
 /// A row of the pass table: a [`PhaseKind`], with `PreparingDone` split by its HRESULT.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum PassRow {
     /// [`Phase::Idle`].
     Idle,
@@ -322,6 +325,7 @@ impl PassRow {
 
 /// A column of the pass table: the events the pass phase decides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum PassEvent {
     /// PrepareForSync entered (R-PREP).
     PrepareForSync,
@@ -543,6 +547,7 @@ pub const fn pass_cell(row: PassRow, event: PassEvent) -> Cell<PhaseKind> {
 /// An event of the Properties UI or the Error UI (R-PROPS, R-ERR and their returns and
 /// completions).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum UiEvent {
     /// ShowProperties / ShowError entered.
     Enter,
@@ -633,6 +638,7 @@ pub const fn gate_cell(gate: Gate, enable: bool) -> Cell<Gate> {
 
 /// A set of statuses (a bit per [`SyncMgrStatus::ALL`] entry).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct StatusSet(u16);
 
 impl StatusSet {

@@ -12,6 +12,7 @@ use crate::hresult::HResult;
 /// assert!(!Life::Ready.is_terminal());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Life {
     /// Created, Initialize not yet accepted.
     #[default]
@@ -42,6 +43,7 @@ impl Life {
 /// assert!(Phase::AwaitSyncCompletion.in_reporting_window());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Phase {
     /// No pass yet.
     #[default]
@@ -68,6 +70,7 @@ pub enum Phase {
 
 /// A pass phase without its HRESULT: the rows of the pass table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum PhaseKind {
     /// [`Phase::Idle`].
     Idle,
@@ -174,6 +177,7 @@ impl fmt::Display for Phase {
 
 /// The state of the Properties UI or the Error UI (CONTRACT §4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum UiPhase {
     /// Not shown.
     #[default]
@@ -188,6 +192,7 @@ pub enum UiPhase {
 
 /// The modal gate opened by `EnableModeless(TRUE)` (CONTRACT §4, R-MODAL).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Gate {
     /// The handler must not show UI.
     #[default]

@@ -2,6 +2,7 @@
 
 /// Which rules the instance enforces (CONTRACT §7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Profile {
     /// The rules of CONTRACT §5 as Microsoft documents them.
     #[default]
@@ -20,6 +21,7 @@ pub enum Profile {
 /// assert_eq!((limits.max_items, limits.max_error_ids), (1_048_576, 65_536));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Limits {
     /// Items in a catalog or a selection (default 1,048,576).
     pub max_items: usize,
@@ -49,6 +51,7 @@ impl Default for Limits {
 /// assert_eq!(config.limits.max_items, 10);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Config {
     /// The profile.
     pub profile: Profile,

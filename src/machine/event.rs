@@ -7,6 +7,7 @@ use crate::rules::EventKind;
 
 /// One of the four asynchronous calls, whose return is an event of its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Method {
     /// `PrepareForSync`.
     PrepareForSync,
@@ -39,6 +40,7 @@ impl Method {
 /// assert_eq!(info.name_units, 9);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct HandlerInfo {
     /// The name's length in UTF-16 units, without the terminating NUL (at most 31).
     pub name_units: usize,
@@ -74,6 +76,7 @@ impl HandlerInfo {
 /// assert_eq!((item.name_units, item.flags, item.state), (5, 0, 1));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SyncMgrItem {
     /// `ItemID`: not GUID_NULL, unique in the enumeration.
     pub id: ItemId,
@@ -123,6 +126,7 @@ fn wide_len(name: &[u16]) -> usize {
 /// assert_eq!(p.mask, 0x2 | 0x4 | 0x8);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ProgressItem {
     /// `mask`: STATUSTEXT 0x1, STATUSTYPE 0x2, PROGVALUE 0x4, MAXVALUE 0x8.
     pub mask: u32,
@@ -175,6 +179,7 @@ impl ProgressItem {
 /// Any answer other than `S_SYNCMGR_CANCELITEM` and `S_SYNCMGR_CANCELALL` means "go on"
 /// (decision: CONTRACT §5.2 gives meaning to those two only).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ProgressAnswer {
     /// `S_OK` or any other answer: go on.
     #[default]
@@ -221,6 +226,7 @@ impl ProgressAnswer {
 /// assert_eq!(info.mask, 0x2);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LogErrorInfo {
     /// `mask`: ERRORFLAGS 0x1, ERRORID 0x2, ITEMID 0x4.
     pub mask: u32,
@@ -262,6 +268,7 @@ impl LogErrorInfo {
 /// callback from the handler. Lists are borrowed, so handing an event to
 /// [`Instance::handle`](crate::Instance::handle) allocates nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Event<'a> {
     /// `Initialize(dwReserved, dwSyncMgrFlags, …)`, answered `answer` by the handler (R-INIT).
     Initialize {

@@ -91,6 +91,7 @@ impl Keyed for ErrorId {
 /// assert!(!accepted.finished_pass());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Accepted {
     event: EventKind,
     finished_pass: bool,

@@ -8,6 +8,7 @@ use super::Instance;
 
 /// One item of the selection as the handler last reported it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ItemView {
     /// The item.
     pub id: ItemId,

@@ -100,6 +100,7 @@ use format::{Texts, line, progress_answer};
 
 /// One item as `EnumSyncMgrItems` hands it out (`SYNCMGRITEM`).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ItemInfo {
     /// `ItemID`.
     pub id: ItemId,
@@ -131,6 +132,7 @@ impl ItemInfo {
 
 /// What `GetHandlerInfo` hands out (`SYNCMGRHANDLERINFO`).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct HandlerDescription {
     /// `wszHandlerName` (at most 31 UTF-16 units).
     pub name: String,
@@ -190,6 +192,7 @@ pub trait SyncHandler {
 
 /// A contract violation the simulator saw, with the rule that was broken.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Violation {
     /// The line of [`SimReport::trace`] that records it.
     pub line: usize,
@@ -203,6 +206,7 @@ pub struct Violation {
 
 /// The outcome of one pass: the engine's end-of-pass report (CONTRACT §6).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PassOutcome {
     /// The HRESULT the pass finished with; `None` when it was abandoned or never finished.
     pub hr: Option<HResult>,
@@ -216,6 +220,7 @@ pub struct PassOutcome {
 
 /// What a simulated run produced.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SimReport {
     /// The run in TRACE.md's format.
     pub trace: String,
@@ -259,6 +264,7 @@ impl SimReport {
 
 /// Which items the manager selects for the first pass.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Selection {
     /// The items enumerated CHECKED (the manager's default).
     #[default]
@@ -285,6 +291,7 @@ pub enum Selection {
 /// assert_eq!(script.retries, 1);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Script {
     /// Initialize's flags (default MANUAL | MAYBOTHERUSER).
     pub flags: SyncMgrFlags,

@@ -14,6 +14,7 @@ use super::syntax::{Call, Line, Parser, SyntaxError, TraceEvent};
 
 /// The end-of-pass report carried by the event that brings a pass to `Finished` (CONTRACT §6).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Report {
     /// Items of the selection that never reached a final status, in selection order.
     pub unfinished: Vec<ItemId>,
@@ -31,6 +32,7 @@ impl Report {
 
 /// The verdict on one event.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Verdict {
     /// The event's line.
     pub line: usize,
@@ -109,6 +111,7 @@ impl fmt::Display for Verdict {
 
 /// The counts `mobsync check` ends with.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Summary {
     /// Events checked.
     pub events: usize,

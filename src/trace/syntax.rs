@@ -37,6 +37,7 @@ pub struct SyntaxError {
 
 /// One event line, parsed: what happened and what was recorded after `=>`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TraceEvent {
     /// The 1-based line.
     pub line: usize,
@@ -49,6 +50,7 @@ pub struct TraceEvent {
 /// An event of a trace with its arguments, owned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[allow(missing_docs)] // each variant is the event of the same name in TRACE.md
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Call {
     Initialize {
         flags: u32,
