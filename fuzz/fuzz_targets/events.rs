@@ -1,0 +1,7 @@
+#![no_main]
+//! Arbitrary event sequences through the engine and the thread-safe handle side by side.
+
+#[path = "../harness.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::events(data));

@@ -1,0 +1,7 @@
+#![no_main]
+//! Arbitrary bytes as a trace, through the parser and the checker.
+
+#[path = "../harness.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::trace(data));
