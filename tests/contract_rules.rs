@@ -1968,20 +1968,82 @@ fn d_limits_hold_exactly_at_their_edges() {
     i.initialize(0, MANUAL, S_OK).unwrap();
     i.set_progress_callback(true).unwrap();
     // One over: refused, nothing changed; exactly at the limit: accepted.
-    reject(&mut i, Event::EnumSyncMgrItems { answer: S_OK, items: &catalog }, HResult::E_OUTOFMEMORY, Rule::Enum);
-    accept(&mut i, Event::EnumSyncMgrItems { answer: S_OK, items: &catalog[..3] });
-    reject(&mut i, Event::PrepareForSync { items: &items, reserved: 0 }, HResult::E_INVALIDARG, Rule::Prep);
+    reject(
+        &mut i,
+        Event::EnumSyncMgrItems {
+            answer: S_OK,
+            items: &catalog,
+        },
+        HResult::E_OUTOFMEMORY,
+        Rule::Enum,
+    );
+    accept(
+        &mut i,
+        Event::EnumSyncMgrItems {
+            answer: S_OK,
+            items: &catalog[..3],
+        },
+    );
+    reject(
+        &mut i,
+        Event::PrepareForSync {
+            items: &items,
+            reserved: 0,
+        },
+        HResult::E_INVALIDARG,
+        Rule::Prep,
+    );
     let mut j = Instance::with_config(Config::default().max_items(3));
     j.initialize(0, MANUAL, S_OK).unwrap();
     j.set_progress_callback(true).unwrap();
-    reject(&mut j, Event::PrepareForSync { items: &items, reserved: 0 }, HResult::E_OUTOFMEMORY, Rule::Prep);
-    accept(&mut j, Event::PrepareForSync { items: &items[..3], reserved: 0 });
+    reject(
+        &mut j,
+        Event::PrepareForSync {
+            items: &items,
+            reserved: 0,
+        },
+        HResult::E_OUTOFMEMORY,
+        Rule::Prep,
+    );
+    accept(
+        &mut j,
+        Event::PrepareForSync {
+            items: &items[..3],
+            reserved: 0,
+        },
+    );
     for n in 1..=2 {
-        accept(&mut i, Event::LogError { level: 1, info: LogErrorInfo::default().with_error_id(ErrorId::from_u128(n)) });
+        accept(
+            &mut i,
+            Event::LogError {
+                level: 1,
+                info: LogErrorInfo::default().with_error_id(ErrorId::from_u128(n)),
+            },
+        );
     }
     let third = LogErrorInfo::default().with_error_id(ErrorId::from_u128(9));
-    reject(&mut i, Event::LogError { level: 1, info: third }, HResult::E_OUTOFMEMORY, Rule::Log);
+    reject(
+        &mut i,
+        Event::LogError {
+            level: 1,
+            info: third,
+        },
+        HResult::E_OUTOFMEMORY,
+        Rule::Log,
+    );
     // Deleting one makes room again.
-    accept(&mut i, Event::DeleteLogError { error: ErrorId::from_u128(1), reserved: 0 });
-    accept(&mut i, Event::LogError { level: 1, info: third });
+    accept(
+        &mut i,
+        Event::DeleteLogError {
+            error: ErrorId::from_u128(1),
+            reserved: 0,
+        },
+    );
+    accept(
+        &mut i,
+        Event::LogError {
+            level: 1,
+            info: third,
+        },
+    );
 }
