@@ -3,7 +3,8 @@
 //! items costs at most 64 bytes of heap per item.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicIsize, Ordering};
 
 use mobsync::{
     HResult, Instance, ItemId, Method, ProgressAnswer, ProgressItem, SyncMgrFlags, SyncMgrStatus,
@@ -11,13 +12,21 @@ use mobsync::{
 
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// Allocations made by this thread: the test harness's own threads allocate too.
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
 static LIVE_BYTES: AtomicIsize = AtomicIsize::new(0);
+
+fn count_allocation() {
+    // `try_with`: the allocator may run while this thread's locals are being torn down.
+    let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
+}
 
 // SAFETY: forwards to the system allocator and only counts.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        count_allocation();
         LIVE_BYTES.fetch_add(layout.size() as isize, Ordering::SeqCst);
         // SAFETY: same contract as the caller's.
         unsafe { System.alloc(layout) }
@@ -30,7 +39,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        count_allocation();
         LIVE_BYTES.fetch_add(new_size as isize - layout.size() as isize, Ordering::SeqCst);
         // SAFETY: same contract as the caller's.
         unsafe { System.realloc(ptr, layout, new_size) }
@@ -42,9 +51,9 @@ static GLOBAL: Counting = Counting;
 
 /// Allocations made by `f`. Tests in this binary take `SERIAL` so they never count each other.
 fn allocations(f: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let before = ALLOCATIONS.with(Cell::get);
     f();
-    ALLOCATIONS.load(Ordering::SeqCst) - before
+    ALLOCATIONS.with(Cell::get) - before
 }
 
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -69,7 +78,9 @@ fn window_b(items: &[ItemId]) -> Instance {
 
 #[test]
 fn set_item_status_and_progress_allocate_nothing_after_warm_up() {
-    let _serial = SERIAL.lock().unwrap();
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let items = ids(1_000);
     let mut sync = window_b(&items);
     let updating = ProgressItem::status(SyncMgrStatus::Updating)
@@ -98,7 +109,9 @@ fn set_item_status_and_progress_allocate_nothing_after_warm_up() {
 
 #[test]
 fn rejected_events_allocate_nothing() {
-    let _serial = SERIAL.lock().unwrap();
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let items = ids(100);
     let mut sync = window_b(&items);
     let unknown = ItemId::from_u128(u128::MAX);
@@ -126,7 +139,9 @@ fn rejected_events_allocate_nothing() {
 
 #[test]
 fn a_selection_of_a_million_items_costs_at_most_64_bytes_of_heap_per_item() {
-    let _serial = SERIAL.lock().unwrap();
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     const N: usize = 1_000_000;
     let items = ids(N);
     let mut sync = Instance::new();
