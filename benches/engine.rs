@@ -155,5 +155,60 @@ fn rejected(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, set_item_status, progress, rejected);
+/// A whole pass of 10^5 items — PrepareForSync, UPDATING then SUCCEEDED per item, completions —
+/// against the same map work without any validation. Target: ratio ≤ 2.
+fn whole_pass(c: &mut Criterion) {
+    let mut group = c.benchmark_group("pass");
+    group.sample_size(20);
+    let n = 100_000;
+    let items = ids(n);
+    group.bench_function(BenchmarkId::new("baseline", n), |b| {
+        b.iter(|| {
+            let mut map = Baseline::with_capacity_and_hasher(n, Default::default());
+            for &id in &items {
+                map.insert(
+                    id,
+                    Entry {
+                        status: 2,
+                        skip: false,
+                    },
+                );
+            }
+            for status in [3, 4] {
+                for id in &items {
+                    if let Some(entry) = map.get_mut(id) {
+                        entry.status = status;
+                    }
+                }
+            }
+            black_box(map.len())
+        })
+    });
+    let updating = ProgressItem::status(SyncMgrStatus::Updating);
+    let succeeded = ProgressItem::status(SyncMgrStatus::Succeeded);
+    group.bench_function(BenchmarkId::new("engine", n), |b| {
+        b.iter(|| {
+            let mut sync = Instance::new();
+            sync.initialize(0, SyncMgrFlags::from_bits(0x3), HResult::S_OK)
+                .unwrap();
+            sync.set_progress_callback(true).unwrap();
+            sync.prepare_for_sync(&items, 0).unwrap();
+            sync.prepare_for_sync_completed(HResult::S_OK).unwrap();
+            sync.returned(Method::PrepareForSync, HResult::S_OK)
+                .unwrap();
+            sync.synchronize().unwrap();
+            sync.returned(Method::Synchronize, HResult::S_OK).unwrap();
+            for progress in [updating, succeeded] {
+                for &id in &items {
+                    sync.progress(id, progress, ProgressAnswer::Continue)
+                        .unwrap();
+                }
+            }
+            black_box(sync.synchronize_completed(HResult::S_OK).unwrap())
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, set_item_status, progress, rejected, whole_pass);
 criterion_main!(benches);
