@@ -21,6 +21,11 @@ pub enum Method {
 
 impl Method {
     /// The event kind of this method's return.
+    ///
+    /// ```
+    /// # use mobsync::{EventKind, Method};
+    /// assert_eq!(Method::ShowError.return_kind(), EventKind::ReturnShowError);
+    /// ```
     #[must_use]
     pub const fn return_kind(self) -> EventKind {
         match self {
@@ -59,6 +64,13 @@ impl HandlerInfo {
     }
 
     /// From the `wszHandlerName` buffer (read up to its first NUL) and the flags.
+    ///
+    /// ```
+    /// # use mobsync::{HandlerFlags, HandlerInfo};
+    /// let mut name = [0_u16; 32];
+    /// name[..5].copy_from_slice(&[0x46, 0x69, 0x6C, 0x65, 0x73]); // "Files"
+    /// assert_eq!(HandlerInfo::from_wide(&name, HandlerFlags::HIDDEN).name_units, 5);
+    /// ```
     #[must_use]
     pub fn from_wide(name: &[u16], flags: HandlerFlags) -> Self {
         Self {
@@ -101,6 +113,13 @@ impl SyncMgrItem {
     }
 
     /// From the fields of a `SYNCMGRITEM`; the name is read up to its first NUL.
+    ///
+    /// ```
+    /// # use mobsync::{ItemId, SyncMgrItem};
+    /// let name: Vec<u16> = "Inbox".encode_utf16().chain([0, 0x41]).collect();
+    /// let item = SyncMgrItem::from_wide(ItemId::from_u128(1), &name, 0x1, 1);
+    /// assert_eq!(item.name_units, 5);
+    /// ```
     #[must_use]
     pub fn from_wide(id: ItemId, name: &[u16], flags: u32, state: u32) -> Self {
         Self {

@@ -25,6 +25,12 @@ pub struct ItemView {
 impl ItemView {
     /// A skip request whose final status is neither SKIPPED nor STOPPED, or that never reached
     /// a final status (CONTRACT §6 (b)).
+    ///
+    /// ```
+    /// # use mobsync::{ItemId, ItemView, SyncMgrStatus};
+    /// let view = ItemView { id: ItemId::from_u128(1), status: SyncMgrStatus::Succeeded, skip_requested: true, value: None, max: None };
+    /// assert!(view.skip_not_honoured());
+    /// ```
     #[must_use]
     pub const fn skip_not_honoured(&self) -> bool {
         self.skip_requested
