@@ -124,30 +124,15 @@ pub enum Call {
 
 impl Call {
     /// The event kind.
+    ///
+    /// ```
+    /// # use mobsync::trace::Call;
+    /// # use mobsync::EventKind;
+    /// assert_eq!(Call::Synchronize.kind(), EventKind::Synchronize);
+    /// ```
     #[must_use]
     pub fn kind(&self) -> EventKind {
-        match self {
-            Self::Initialize { .. } => EventKind::Initialize,
-            Self::GetHandlerInfo { .. } => EventKind::GetHandlerInfo,
-            Self::EnumSyncMgrItems { .. } => EventKind::EnumSyncMgrItems,
-            Self::GetItemObject { .. } => EventKind::GetItemObject,
-            Self::SetProgressCallback { .. } => EventKind::SetProgressCallback,
-            Self::SetItemStatus { .. } => EventKind::SetItemStatus,
-            Self::PrepareForSync { .. } => EventKind::PrepareForSync,
-            Self::Synchronize => EventKind::Synchronize,
-            Self::ShowProperties { .. } => EventKind::ShowProperties,
-            Self::ShowError { .. } => EventKind::ShowError,
-            Self::Return { method, .. } => method.return_kind(),
-            Self::PrepareForSyncCompleted { .. } => EventKind::PrepareForSyncCompleted,
-            Self::SynchronizeCompleted { .. } => EventKind::SynchronizeCompleted,
-            Self::ShowPropertiesCompleted { .. } => EventKind::ShowPropertiesCompleted,
-            Self::ShowErrorCompleted { .. } => EventKind::ShowErrorCompleted,
-            Self::EnableModeless { .. } => EventKind::EnableModeless,
-            Self::Progress { .. } => EventKind::Progress,
-            Self::LogError { .. } => EventKind::LogError,
-            Self::DeleteLogError { .. } => EventKind::DeleteLogError,
-            Self::EstablishConnection { .. } => EventKind::EstablishConnection,
-        }
+        self.with_event(HResult::S_OK, |event| event.kind())
     }
 }
 
@@ -939,6 +924,32 @@ fn parse_call(c: &mut Cursor<'_, '_>, first: &Token<'_>) -> Result<(Call, bool),
     Ok((call, true))
 }
 
+/// The mask of a Progress or LogError line: from the keys present, unless `mask=` gives it; then
+/// a field bit set without its key is an error, and bits that name no field are passed on.
+fn mask_of(
+    c: &Cursor<'_, '_>,
+    options: &[(Token<'_>, &'static str)],
+    fields: &[(&str, u32)],
+) -> Result<u32, SyntaxError> {
+    let Some(token) = find(options, "mask") else {
+        return Ok(fields
+            .iter()
+            .filter(|(key, _)| find(options, key).is_some())
+            .fold(0, |m, (_, bit)| m | bit));
+    };
+    let mask = dword(number_option(c, token)?);
+    match fields
+        .iter()
+        .find(|(key, bit)| mask & bit != 0 && find(options, key).is_none())
+    {
+        Some((key, _)) => Err(c.error(
+            token.column,
+            format!("mask sets the bit of `{key}`, which is missing"),
+        )),
+        None => Ok(mask),
+    }
+}
+
 /// Progress: the mask comes from the keys present, or from `mask=`, which then decides which
 /// fields are carried (TRACE.md).
 fn parse_progress(c: &mut Cursor<'_, '_>) -> Result<Call, SyntaxError> {
@@ -967,25 +978,7 @@ fn parse_progress(c: &mut Cursor<'_, '_>) -> Result<Call, SyntaxError> {
             _ => {}
         }
     }
-    progress.mask = match find(&options, "mask") {
-        Some(token) => {
-            let mask = dword(number_option(c, token)?);
-            if let Some((key, _)) = fields
-                .iter()
-                .find(|(key, bit)| mask & bit != 0 && find(&options, key).is_none())
-            {
-                return Err(c.error(
-                    token.column,
-                    format!("mask sets the bit of `{key}`, which is missing"),
-                ));
-            }
-            mask
-        }
-        None => fields
-            .iter()
-            .filter(|(key, _)| find(&options, key).is_some())
-            .fold(0, |m, (_, bit)| m | bit),
-    };
+    progress.mask = mask_of(c, &options, &fields)?;
     // A field whose bit is clear is not carried (its key was only checked for form).
     let mask = progress.mask;
     let carried = |bit: ProgressMask| mask & bit.bits() != 0;
@@ -1046,25 +1039,7 @@ fn parse_log_error(c: &mut Cursor<'_, '_>) -> Result<Call, SyntaxError> {
         ("error", LogErrorMask::ERRORID.bits()),
         ("item", LogErrorMask::ITEMID.bits()),
     ];
-    info.mask = match find(&options, "mask") {
-        Some(token) => {
-            let mask = dword(number_option(c, token)?);
-            if let Some((key, _)) = fields
-                .iter()
-                .find(|(key, bit)| mask & bit != 0 && find(&options, key).is_none())
-            {
-                return Err(c.error(
-                    token.column,
-                    format!("mask sets the bit of `{key}`, which is missing"),
-                ));
-            }
-            mask
-        }
-        None => fields
-            .iter()
-            .filter(|(key, _)| find(&options, key).is_some())
-            .fold(0, |m, (_, bit)| m | bit),
-    };
+    info.mask = mask_of(c, &options, &fields)?;
     let mask = info.mask;
     let carried = |bit: LogErrorMask| mask & bit.bits() != 0;
     if !carried(LogErrorMask::ERRORFLAGS) {
