@@ -103,24 +103,25 @@ fn progress(c: &mut Criterion) {
             SyncMgrStatus::UpdatingIndeterminate,
             SyncMgrStatus::Updating,
         ];
-        let mut k = 0;
-        let mut t = 0;
+        // Iteration i visits item (i × 7919) mod n: every item once per round of n iterations
+        // (7919 is prime to n), and round i / n picks the status, so each visit changes it.
+        let visit = |i: usize| ((i * 7919) % n, statuses[(i / n) & 1]);
+        let mut i = 0;
         group.bench_with_input(BenchmarkId::new("baseline", n), &n, |b, _| {
             b.iter(|| {
-                k = (k + 7919) % n;
-                t += 1;
+                let (k, status) = visit(i);
+                i += 1;
                 if let Some(entry) = map.get_mut(black_box(&items[k])) {
-                    entry.status = statuses[t & 1] as u32;
+                    entry.status = status as u32;
                 }
             })
         });
-        // Each item alternates between the two statuses, so every call changes the status.
-        let mut seen = vec![0_usize; n];
+        let mut i = 0;
         group.bench_with_input(BenchmarkId::new("engine", n), &n, |b, _| {
             b.iter(|| {
-                k = (k + 7919) % n;
-                seen[k] += 1;
-                let p = ProgressItem::status(statuses[seen[k] & 1 ^ 1]);
+                let (k, status) = visit(i);
+                i += 1;
+                let p = ProgressItem::status(status);
                 black_box(sync.progress(black_box(items[k]), p, ProgressAnswer::Continue)).ok()
             })
         });
