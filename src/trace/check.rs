@@ -2,6 +2,7 @@
 //! `mobsync check` prints it.
 
 use core::fmt;
+use std::borrow::Cow;
 use std::io::{BufRead, Read};
 
 use crate::error::Error;
@@ -46,7 +47,7 @@ pub struct Verdict {
     /// handed out, or a recorded result other than the contract's.
     pub violation: bool,
     /// Why, in words.
-    pub reason: String,
+    pub reason: Cow<'static, str>,
     /// The end-of-pass report, on the event that ends a pass.
     pub report: Option<Report>,
 }
@@ -197,7 +198,7 @@ impl Checker {
             _ => None,
         };
         let (verdict, rule, mut reason) = match outcome.result {
-            Ok(_) => (HResult::S_OK, kind.rule(), "accepted".to_owned()),
+            Ok(_) => (HResult::S_OK, kind.rule(), Cow::Borrowed("accepted")),
             Err(err) => {
                 let rule = err.rule().unwrap_or(kind.rule());
                 let text = err.to_string();
@@ -205,17 +206,17 @@ impl Checker {
                     .strip_prefix(&format!("{rule}: "))
                     .unwrap_or(&text)
                     .to_owned();
-                (err.hresult(), rule, reason)
+                (err.hresult(), rule, Cow::Owned(reason))
             }
         };
         if let (Some(recorded), Some(expected)) = (event.recorded, outcome.expected) {
-            reason = format!(
+            reason = Cow::Owned(format!(
                 "{reason}; the handler answered {}, the contract requires {}",
                 hresult_name(recorded),
                 hresult_name(expected)
-            );
+            ));
         } else if outcome.violation && verdict == HResult::S_OK {
-            reason = format!("{reason} (a violation)");
+            reason = Cow::Owned(format!("{reason} (a violation)"));
         }
         self.summary.events += 1;
         self.summary.rejected += usize::from(verdict != HResult::S_OK);

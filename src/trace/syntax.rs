@@ -461,10 +461,11 @@ impl<'a> Cursor<'_, 'a> {
                 format!("`{text}` is not a GUID, a name or null"),
             ));
         }
-        let guid = *self
-            .names
-            .entry(text.to_owned())
-            .or_insert_with(|| Guid::from_uuid(Uuid::new_v5(&NAMESPACE, text.as_bytes())));
+        if let Some(&guid) = self.names.get(text) {
+            return Ok(guid);
+        }
+        let guid = Guid::from_uuid(Uuid::new_v5(&NAMESPACE, text.as_bytes()));
+        self.names.insert(text.to_owned(), guid);
         Ok(guid)
     }
 
