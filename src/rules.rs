@@ -643,19 +643,25 @@ pub struct StatusSet(u16);
 
 impl StatusSet {
     const fn bit(status: SyncMgrStatus) -> u16 {
-        1 << match status {
-            SyncMgrStatus::Stopped => 0,
-            SyncMgrStatus::Skipped => 1,
-            SyncMgrStatus::Pending => 2,
-            SyncMgrStatus::Updating => 3,
-            SyncMgrStatus::Succeeded => 4,
-            SyncMgrStatus::Failed => 5,
-            SyncMgrStatus::Paused => 6,
-            SyncMgrStatus::Resuming => 7,
-            SyncMgrStatus::UpdatingIndeterminate => 8,
-            SyncMgrStatus::Deleted => 9,
-        }
+        1 << status.ordinal()
     }
+
+    /// [`status_successors`] of every status, by [`SyncMgrStatus::ordinal`], padded to 16 so a
+    /// 4-bit ordinal always indexes it (the engine's hot path).
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "evaluated at compile time: an index out of range fails the build"
+    )]
+    pub(crate) const SUCCESSORS: [Self; 16] = {
+        let mut table = [Self::EMPTY; 16];
+        let mut i = 0;
+        while i < SyncMgrStatus::ALL.len() {
+            let status = SyncMgrStatus::ALL[i];
+            table[status.ordinal() as usize] = status_successors(status);
+            i += 1;
+        }
+        table
+    };
 
     /// The empty set.
     pub const EMPTY: Self = Self(0);

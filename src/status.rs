@@ -95,6 +95,19 @@ impl SyncMgrStatus {
         self as u32
     }
 
+    /// The status's place in [`Self::ALL`] (0–9): the DWORD value, and 9 for DELETED.
+    pub(crate) const fn ordinal(self) -> u32 {
+        match self {
+            Self::Deleted => 9,
+            status => status as u32,
+        }
+    }
+
+    /// The inverse of [`Self::ordinal`]; `None` outside 0–9.
+    pub(crate) const fn from_ordinal(ordinal: u32) -> Option<Self> {
+        Self::from_u32(if ordinal == 9 { 0x100 } else { ordinal })
+    }
+
     /// A final status: SUCCEEDED, FAILED, SKIPPED, STOPPED or DELETED (CONTRACT §6).
     ///
     /// ```

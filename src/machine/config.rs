@@ -23,13 +23,25 @@ pub enum Profile {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Limits {
-    /// Items in a catalog or a selection (default 1,048,576).
+    /// Items in a catalog or a selection (default 1,048,576; at most [`Limits::CEILING_ITEMS`]
+    /// take effect).
     pub max_items: usize,
     /// Ids in the error log; entries without an id do not count (default 65,536).
     pub max_error_ids: usize,
 }
 
 impl Limits {
+    /// The most items any catalog or selection may hold, whatever `max_items` says: 2^27
+    /// (134,217,728). A selection packs an item's position into 27 bits to keep its hot state
+    /// in 20 bytes; a larger `max_items` acts as this ceiling, and a PrepareForSync list longer
+    /// than it is refused (E_OUTOFMEMORY) before its items are read.
+    ///
+    /// ```
+    /// # use mobsync::Limits;
+    /// assert_eq!(Limits::CEILING_ITEMS, 134_217_728);
+    /// ```
+    pub const CEILING_ITEMS: usize = 1 << 27;
+
     /// The contract's defaults.
     pub const DEFAULT: Self = Self {
         max_items: 1_048_576,

@@ -54,10 +54,6 @@ impl<T: Keyed> Indexed<T> {
         &self.entries
     }
 
-    pub(crate) fn entries_mut(&mut self) -> &mut [T] {
-        &mut self.entries
-    }
-
     pub(crate) fn position(&self, key: T::Key) -> Option<usize> {
         let hash = self.hasher.hash_one(key);
         let entries = &self.entries;
@@ -70,10 +66,6 @@ impl<T: Keyed> Indexed<T> {
 
     pub(crate) fn contains(&self, key: T::Key) -> bool {
         self.position(key).is_some()
-    }
-
-    pub(crate) fn get(&self, key: T::Key) -> Option<&T> {
-        self.position(key).and_then(|pos| self.entries.get(pos))
     }
 
     /// Appends `entry` unless its key is present; `false` (and nothing changed) when it is.

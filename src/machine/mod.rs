@@ -8,6 +8,7 @@ mod config;
 mod event;
 mod index;
 mod report;
+mod selection;
 
 pub use config::{Config, Limits, Profile};
 pub use event::{
@@ -17,55 +18,25 @@ pub use report::{ItemView, PassReport};
 
 pub(crate) use index::Indexed;
 use index::Keyed;
+use selection::{Item, NEVER, Record, Selection, UNKNOWN, Update};
 
 use crate::error::{Conflict, Error, Limit, Problem, Scope};
 use crate::flags::{LogLevel, SyncMgrFlags};
 use crate::guid::{ErrorId, ItemId};
 use crate::hresult::HResult;
 use crate::rules::{
-    Cell, EventKind, PassEvent, PassRow, Rule, Target, UiEvent, gate_cell, pass_cell,
-    status_successors, ui_target,
+    Cell, EventKind, PassEvent, PassRow, Rule, Target, UiEvent, gate_cell, pass_cell, ui_target,
 };
 use crate::state::{Gate, Life, Phase, PhaseKind, UiPhase};
 use crate::status::SyncMgrStatus;
 
-/// `final_at` of an item that never reached a final status, and `sweep_at` with no sweep.
-const NEVER: u32 = u32::MAX;
-/// Progress value or maximum not reported yet.
-const UNKNOWN: i32 = -1;
-
-/// One item of the selection.
-#[derive(Clone, Copy, Debug)]
-struct Selected {
-    id: ItemId,
-    status: SyncMgrStatus,
-    /// An explicit skip request (SetItemStatus(SKIPPED), S_SYNCMGR_CANCELITEM).
-    skip: bool,
-    value: i32,
-    max: i32,
-    /// The selection's epoch at which the item first became final ([`NEVER`] if not yet).
-    final_at: u32,
-}
-
-impl Selected {
-    const fn new(id: ItemId) -> Self {
-        Self {
-            id,
-            status: SyncMgrStatus::Pending,
-            skip: false,
-            value: UNKNOWN,
-            max: UNKNOWN,
-            final_at: NEVER,
-        }
-    }
-}
-
-impl Keyed for Selected {
-    type Key = ItemId;
-    fn key(&self) -> ItemId {
-        self.id
-    }
-}
+/// SetItemStatus(SKIPPED)'s change.
+const SKIP: Update = Update {
+    status: None,
+    value: None,
+    max: None,
+    skip: true,
+};
 
 impl Keyed for ItemId {
     type Key = ItemId;
@@ -145,10 +116,10 @@ enum Plan<'a> {
     },
     Bind,
     Release,
-    Catalog(Indexed<ItemId>),
-    Prepare(Indexed<Selected>),
+    Catalog(Box<Indexed<ItemId>>),
+    Prepare(Box<Selection>),
     Phase(Phase),
-    Skip(usize),
+    Skip(ItemId),
     StopAll,
     Ui {
         ui: Ui,
@@ -157,11 +128,9 @@ enum Plan<'a> {
     },
     Gate(Gate),
     Progress {
-        pos: usize,
-        status: Option<SyncMgrStatus>,
-        value: i32,
-        max: i32,
-        answer: ProgressAnswer,
+        item: ItemId,
+        update: Update,
+        cancel_all: bool,
     },
     Log {
         id: Option<ErrorId>,
@@ -198,7 +167,7 @@ pub struct Instance {
     phase: Phase,
     /// `None` until the handler enumerates (the catalog is not known).
     catalog: Option<Indexed<ItemId>>,
-    selection: Indexed<Selected>,
+    selection: Selection,
     /// Counts items of the selection becoming final; orders them against sweeps.
     epoch: u32,
     /// The epoch of the first cancel-all or stop-all of this selection ([`NEVER`] if none):
@@ -210,6 +179,18 @@ pub struct Instance {
     error_log: Indexed<ErrorId>,
     anonymous_errors: usize,
     retry: Vec<ItemId>,
+    /// Which hot events the current life, binding and phase let through (derived state).
+    hot: Hot,
+}
+
+/// The hot events' window checks, derived from life, binding and phase after every change of
+/// them, so SetItemStatus and Progress test one flag instead of walking the tables.
+#[derive(Clone, Copy, Debug, Default)]
+struct Hot {
+    /// SetItemStatus(SKIPPED) is in its window (R-SIS, or §7 in the compatible profile).
+    skip: bool,
+    /// Progress is in its window (R-PROG).
+    progress: bool,
 }
 
 impl Default for Instance {
@@ -265,7 +246,7 @@ impl Instance {
             flags: None,
             phase: Phase::Idle,
             catalog: None,
-            selection: Indexed::default(),
+            selection: Selection::default(),
             epoch: 0,
             sweep_at: NEVER,
             properties_ui: UiPhase::Closed,
@@ -274,6 +255,7 @@ impl Instance {
             error_log: Indexed::default(),
             anonymous_errors: 0,
             retry: Vec::new(),
+            hot: Hot::default(),
         }
     }
 
@@ -295,8 +277,19 @@ impl Instance {
     /// assert_eq!(instance.handle(&init).unwrap_err().hresult(), HResult::E_UNEXPECTED);
     /// ```
     pub fn handle(&mut self, event: &Event<'_>) -> Result<Accepted, Error> {
-        let plan = self.decide(event)?;
-        Ok(self.apply(event.kind(), plan))
+        match *event {
+            // The hot events take their own fast paths, which answer exactly as `decide` does.
+            Event::SetItemStatus { item, status } => self.set_item_status(item, status),
+            Event::Progress {
+                item,
+                progress,
+                answer,
+            } => self.progress(item, progress, answer),
+            _ => {
+                let plan = self.decide(event)?;
+                Ok(self.apply(event.kind(), plan))
+            }
+        }
     }
 
     /// What [`Instance::handle`] would answer, without changing anything.
@@ -685,11 +678,11 @@ impl Instance {
             }
         }
         self.check_item_capacity(kind, items.len())?;
-        Ok(Plan::Catalog(catalog))
+        Ok(Plan::Catalog(Box::new(catalog)))
     }
 
     fn check_item_capacity(&self, kind: EventKind, len: usize) -> Result<(), Error> {
-        let limit = self.config.limits.max_items;
+        let limit = self.config.limits.max_items.min(Limits::CEILING_ITEMS);
         if len > limit {
             return Err(Error::Capacity {
                 rule: kind.rule(),
@@ -703,7 +696,11 @@ impl Instance {
     fn decide_prepare(&self, kind: EventKind, items: &[ItemId]) -> Result<Plan<'static>, Error> {
         self.require_bound(kind)?;
         self.pass_target(kind, PassEvent::PrepareForSync, HResult::S_OK)?;
-        let mut selection = Indexed::with_capacity(items.len());
+        if items.len() > Limits::CEILING_ITEMS {
+            // Past what a selection can hold, the list is refused before its items are read.
+            self.check_item_capacity(kind, items.len())?;
+        }
+        let mut selection = Selection::with_capacity(items.len());
         check_item_list(kind, items, &mut selection)?;
         if let Some(catalog) = &self.catalog
             && let Some(&item) = items.iter().find(|&&id| !catalog.contains(id))
@@ -715,7 +712,16 @@ impl Instance {
             });
         }
         self.check_item_capacity(kind, items.len())?;
-        Ok(Plan::Prepare(selection))
+        Ok(Plan::Prepare(Box::new(selection)))
+    }
+
+    /// The column of the pass table SetItemStatus(`status`) is decided by.
+    fn skip_column(&self, status: u32) -> PassEvent {
+        if self.config.profile == Profile::Compatible && status == SyncMgrStatus::Skipped as u32 {
+            PassEvent::SetItemStatusSkippedCompatible
+        } else {
+            PassEvent::SetItemStatus
+        }
     }
 
     fn decide_set_item_status(
@@ -725,37 +731,40 @@ impl Instance {
         status: u32,
     ) -> Result<Plan<'static>, Error> {
         self.require_ready(kind)?;
-        let compatible = self.config.profile == Profile::Compatible;
         // CONTRACT §7: in the compatible profile STOPPED means "stop everything", in any phase,
         // for any item or GUID_NULL, once a callback is bound.
-        if compatible && status == SyncMgrStatus::Stopped as u32 && self.bound {
+        if self.config.profile == Profile::Compatible
+            && status == SyncMgrStatus::Stopped as u32
+            && self.bound
+        {
             return Ok(if self.phase.in_progress() {
                 Plan::StopAll
             } else {
                 Plan::Nothing
             });
         }
-        let column = if compatible && status == SyncMgrStatus::Skipped as u32 {
-            PassEvent::SetItemStatusSkippedCompatible
-        } else {
-            PassEvent::SetItemStatus
-        };
-        self.pass_target(kind, column, HResult::S_OK)?;
+        self.pass_target(kind, self.skip_column(status), HResult::S_OK)?;
         let status = SyncMgrStatus::from_u32(status)
             .ok_or(Self::invalid(kind, Problem::InvalidStatus(status)))?;
         if status != SyncMgrStatus::Skipped {
             return Err(Self::invalid(kind, Problem::UnsupportedStatus(status)));
         }
-        let pos = self.selection.position(item).ok_or(Error::UnknownItem {
+        let change = Self::judge_skip(item, self.selection.find(item))?;
+        Ok(change.map_or(Plan::Nothing, |_| Plan::Skip(item)))
+    }
+
+    /// SetItemStatus(SKIPPED) in its window, given the item (`None`: not in the selection): the
+    /// change to make, `None` when nothing changes.
+    #[inline(always)]
+    fn judge_skip(item: ItemId, found: Option<Item<'_>>) -> Result<Option<Update>, Error> {
+        let found = found.ok_or(Error::UnknownItem {
             rule: Rule::Sis,
             item,
             scope: Scope::Selection,
         })?;
         // R-SIS: idempotent, and on an item already final it changes nothing.
-        match self.selection.entries().get(pos) {
-            Some(entry) if !entry.status.is_final() && !entry.skip => Ok(Plan::Skip(pos)),
-            _ => Ok(Plan::Nothing),
-        }
+        let word = found.word;
+        Ok((!word.status().is_final() && !word.skip()).then_some(SKIP))
     }
 
     fn decide_progress(
@@ -767,6 +776,24 @@ impl Instance {
     ) -> Result<Plan<'static>, Error> {
         self.require_bound(kind)?;
         self.pass_target(kind, PassEvent::Progress, HResult::S_OK)?;
+        let update = Self::judge_progress(kind, item, progress, answer, self.selection.find(item))?;
+        Ok(Plan::Progress {
+            item,
+            update,
+            cancel_all: answer == ProgressAnswer::CancelAll,
+        })
+    }
+
+    /// Progress in its window, given the item (`None`: not in the selection): the checks on
+    /// the arguments and the item in CONTRACT §5's order, and the change to make.
+    #[inline(always)]
+    fn judge_progress(
+        kind: EventKind,
+        item: ItemId,
+        progress: ProgressItem,
+        answer: ProgressAnswer,
+        found: Option<Item<'_>>,
+    ) -> Result<Update, Error> {
         let ProgressItem {
             mask,
             status,
@@ -776,8 +803,6 @@ impl Instance {
         if mask & !crate::ProgressMask::all().bits() != 0 {
             return Err(Self::invalid(kind, Problem::ProgressMask(mask)));
         }
-        let pos = self.selection.position(item);
-        let entry = pos.and_then(|p| self.selection.entries().get(p));
         let has_value = mask & crate::ProgressMask::PROGVALUE.bits() != 0;
         let has_max = mask & crate::ProgressMask::MAXVALUE.bits() != 0;
         for (present, v) in [(has_value, value), (has_max, max)] {
@@ -785,21 +810,21 @@ impl Instance {
                 return Err(Self::invalid(kind, Problem::NegativeProgress(v)));
             }
         }
-        let value = if has_value {
-            value
-        } else {
-            entry.map_or(UNKNOWN, |e| e.value)
-        };
-        let max = if has_max {
-            max
-        } else {
-            entry.map_or(UNKNOWN, |e| e.max)
-        };
-        if value != UNKNOWN && max != UNKNOWN && value > max {
-            return Err(Self::invalid(
-                kind,
-                Problem::ProgressAboveMax { value, max },
-            ));
+        // A value above the maximum: the other one of the pair is the item's last (a stored
+        // pair always passed this check, so a call with neither needs no look).
+        if has_value || has_max {
+            let (last_value, last_max) = match found {
+                Some(found) if !(has_value && has_max) => found.last_progress(),
+                _ => (UNKNOWN, UNKNOWN),
+            };
+            let value = if has_value { value } else { last_value };
+            let max = if has_max { max } else { last_max };
+            if value != UNKNOWN && max != UNKNOWN && value > max {
+                return Err(Self::invalid(
+                    kind,
+                    Problem::ProgressAboveMax { value, max },
+                ));
+            }
         }
         let status = if mask & crate::ProgressMask::STATUSTYPE.bits() != 0 {
             Some(
@@ -809,7 +834,7 @@ impl Instance {
         } else {
             None
         };
-        let (Some(pos), Some(entry)) = (pos, entry) else {
+        let Some(found) = found else {
             return Err(Error::UnknownItem {
                 rule: Rule::Prog,
                 item,
@@ -817,21 +842,20 @@ impl Instance {
             });
         };
         if let Some(to) = status
-            && !status_successors(entry.status).contains(to)
+            && !found.word.successors().contains(to)
         {
             return Err(Error::IllegalTransition {
                 rule: Rule::Prog,
                 item,
-                from: entry.status,
+                from: found.word.status(),
                 to,
             });
         }
-        Ok(Plan::Progress {
-            pos,
+        Ok(Update {
             status,
-            value,
-            max,
-            answer,
+            value: has_value.then_some(value),
+            max: has_max.then_some(max),
+            skip: answer == ProgressAnswer::CancelItem,
         })
     }
 
@@ -909,9 +933,9 @@ impl Instance {
                 self.life = Life::Released;
                 self.bound = false;
             }
-            Plan::Catalog(catalog) => self.catalog = Some(catalog),
+            Plan::Catalog(catalog) => self.catalog = Some(*catalog),
             Plan::Prepare(selection) => {
-                self.selection = selection;
+                self.selection = *selection;
                 self.epoch = 0;
                 self.sweep_at = NEVER;
                 self.retry.clear();
@@ -921,11 +945,7 @@ impl Instance {
                 finished_pass = matches!(phase, Phase::Finished(_));
                 self.phase = phase;
             }
-            Plan::Skip(pos) => {
-                if let Some(entry) = self.selection.entries_mut().get_mut(pos) {
-                    entry.skip = true;
-                }
-            }
+            Plan::Skip(item) => self.record(item, SKIP, false),
             Plan::StopAll => self.sweep_at = self.sweep_at.min(self.epoch),
             Plan::Ui { ui, to, retry } => {
                 match ui {
@@ -939,32 +959,10 @@ impl Instance {
             }
             Plan::Gate(gate) => self.gate = gate,
             Plan::Progress {
-                pos,
-                status,
-                value,
-                max,
-                answer,
-            } => {
-                let epoch = &mut self.epoch;
-                if let Some(entry) = self.selection.entries_mut().get_mut(pos) {
-                    if let Some(status) = status {
-                        if status.is_final() && entry.final_at == NEVER {
-                            *epoch += 1;
-                            entry.final_at = *epoch;
-                        }
-                        entry.status = status;
-                    }
-                    entry.value = value;
-                    entry.max = max;
-                    // R-PROG: items final after this call's own status are left alone.
-                    if answer == ProgressAnswer::CancelItem && !entry.status.is_final() {
-                        entry.skip = true;
-                    }
-                }
-                if answer == ProgressAnswer::CancelAll {
-                    self.sweep_at = self.sweep_at.min(self.epoch);
-                }
-            }
+                item,
+                update,
+                cancel_all,
+            } => self.record(item, update, cancel_all),
             Plan::Log { id } => match id {
                 Some(id) => {
                     self.error_log.insert_new(id);
@@ -979,9 +977,33 @@ impl Instance {
                 self.anonymous_errors = 0;
             }
         }
+        self.hot = self.hot_gates();
         Accepted {
             event,
             finished_pass,
+        }
+    }
+
+    /// Records a decided change of one item, and a cancel-all.
+    fn record(&mut self, item: ItemId, update: Update, cancel_all: bool) {
+        let decided = self
+            .selection
+            .update(item, &mut self.epoch, |_| Ok::<_, Error>(Some(update)));
+        debug_assert!(decided.is_ok());
+        if cancel_all {
+            self.sweep_at = self.sweep_at.min(self.epoch);
+        }
+    }
+
+    /// The hot events' window checks for the current life, binding and phase: exactly where
+    /// `decide` would find `require_ready`/`require_bound` and the pass table letting the event
+    /// stay.
+    fn hot_gates(&self) -> Hot {
+        let ready = self.life == Life::Ready;
+        let open = |event| !matches!(self.pass(event).on_ok, Target::Reject);
+        Hot {
+            skip: ready && open(self.skip_column(SyncMgrStatus::Skipped as u32)),
+            progress: ready && self.bound && open(PassEvent::Progress),
         }
     }
 
@@ -1064,11 +1086,8 @@ impl Instance {
     /// For [`crate::SharedInstance`]: an item's explicit skip request and the epoch at which it
     /// became final ([`NEVER`] if not), by position in the selection.
     pub(crate) fn skip_state(&self, id: ItemId) -> Option<(usize, bool, u32)> {
-        let pos = self.selection.position(id)?;
-        self.selection
-            .entries()
-            .get(pos)
-            .map(|e| (pos, e.skip, e.final_at))
+        let item = self.selection.find(id)?;
+        Some((item.word.pos(), item.word.skip(), item.final_at()))
     }
 
     /// For [`crate::SharedInstance`]: the epoch of the selection's first sweep ([`NEVER`] if none).
@@ -1079,7 +1098,7 @@ impl Instance {
     /// For [`crate::SharedInstance`]: the epoch counter and sweep of an item-less view.
     pub(crate) const NEVER: u32 = NEVER;
 
-    fn view(&self, entry: &Selected) -> ItemView {
+    fn view(&self, entry: Record) -> ItemView {
         ItemView {
             id: entry.id,
             status: entry.status,
@@ -1100,10 +1119,7 @@ impl Instance {
     /// assert!(instance.selection().all(|item| item.status == SyncMgrStatus::Pending));
     /// ```
     pub fn selection(&self) -> impl ExactSizeIterator<Item = ItemView> + '_ {
-        self.selection
-            .entries()
-            .iter()
-            .map(|entry| self.view(entry))
+        self.selection.records().map(|entry| self.view(entry))
     }
 
     /// One item of the selection (O(1)).
@@ -1213,11 +1229,7 @@ impl Instance {
 
 /// R-PREP, R-ERR-DONE: a list that must be non-empty, without GUID_NULL or duplicates; fills
 /// `seen` with its items.
-fn check_item_list<T: Keyed<Key = ItemId> + From<ItemId>>(
-    kind: EventKind,
-    items: &[ItemId],
-    seen: &mut Indexed<T>,
-) -> Result<(), Error> {
+fn check_item_list(kind: EventKind, items: &[ItemId], seen: &mut impl Seen) -> Result<(), Error> {
     if items.is_empty() {
         return Err(Instance::invalid(kind, Problem::EmptyItemList));
     }
@@ -1225,16 +1237,28 @@ fn check_item_list<T: Keyed<Key = ItemId> + From<ItemId>>(
         if id.is_null() {
             return Err(Instance::invalid(kind, Problem::NullItem));
         }
-        if !seen.insert_new(T::from(id)) {
+        if !seen.insert_new(id) {
             return Err(Instance::invalid(kind, Problem::DuplicateItem(id)));
         }
     }
     Ok(())
 }
 
-impl From<ItemId> for Selected {
-    fn from(id: ItemId) -> Self {
-        Self::new(id)
+/// A list being checked for duplicates while it is collected.
+trait Seen {
+    /// Adds `id`; `false` when it is already there.
+    fn insert_new(&mut self, id: ItemId) -> bool;
+}
+
+impl Seen for Indexed<ItemId> {
+    fn insert_new(&mut self, id: ItemId) -> bool {
+        Self::insert_new(self, id)
+    }
+}
+
+impl Seen for Selection {
+    fn insert_new(&mut self, id: ItemId) -> bool {
+        Self::insert_new(self, id)
     }
 }
 
@@ -1390,7 +1414,17 @@ impl Instance {
     /// assert!(instance.is_skip_requested(a));
     /// ```
     pub fn set_item_status(&mut self, item: ItemId, status: u32) -> Result<Accepted, Error> {
-        // The hot path goes straight to the event's decision, the one `handle` reaches too.
+        const ACCEPTED: Accepted = Accepted {
+            event: EventKind::SetItemStatus,
+            finished_pass: false,
+        };
+        // The hot path: in its window, a skip request takes one flag test and one probe; every
+        // other case is decided by the same `decide` as `handle`'s.
+        if self.hot.skip && status == SyncMgrStatus::Skipped as u32 {
+            self.selection
+                .update(item, &mut self.epoch, |found| Self::judge_skip(item, found))?;
+            return Ok(ACCEPTED);
+        }
         let kind = EventKind::SetItemStatus;
         let plan = self.decide_set_item_status(kind, item, status)?;
         Ok(self.apply(kind, plan))
@@ -1543,7 +1577,22 @@ impl Instance {
         progress: ProgressItem,
         answer: ProgressAnswer,
     ) -> Result<Accepted, Error> {
-        // The hot path goes straight to the event's decision, the one `handle` reaches too.
+        const ACCEPTED: Accepted = Accepted {
+            event: EventKind::Progress,
+            finished_pass: false,
+        };
+        // The hot path: in its window, one flag test replaces the window checks; the checks on
+        // the arguments and the item are `decide`'s own.
+        if self.hot.progress {
+            let kind = EventKind::Progress;
+            self.selection.update(item, &mut self.epoch, |found| {
+                Self::judge_progress(kind, item, progress, answer, found).map(Some)
+            })?;
+            if answer == ProgressAnswer::CancelAll {
+                self.sweep_at = self.sweep_at.min(self.epoch);
+            }
+            return Ok(ACCEPTED);
+        }
         let kind = EventKind::Progress;
         let plan = self.decide_progress(kind, item, progress, answer)?;
         Ok(self.apply(kind, plan))
@@ -1598,3 +1647,5 @@ impl Instance {
         self.handle(&Event::EstablishConnection { has_name, reserved })
     }
 }
+
+const _: () = assert!(Selection::MAX_LEN == Limits::CEILING_ITEMS);

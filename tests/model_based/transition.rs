@@ -151,7 +151,15 @@ pub fn apply(engine: &mut Instance, ev: &Ev) -> RefVerdict {
         },
     };
     let own_rule = event.kind().rule().id();
-    match engine.handle(&event) {
+    // `check` decides on the generic path; `handle` takes the fast paths of the hot events.
+    let checked = engine.check(&event);
+    let handled = engine.handle(&event);
+    assert_eq!(
+        checked,
+        handled.as_ref().map(drop).map_err(|&err| err),
+        "check and handle answer {event:?} alike"
+    );
+    match handled {
         Ok(accepted) => {
             let report = accepted.finished_pass().then(|| {
                 let report = engine.report().expect("a finished pass has a report");
