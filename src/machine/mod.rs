@@ -18,7 +18,7 @@ pub use report::{ItemView, PassReport};
 
 pub(crate) use index::Indexed;
 use index::Keyed;
-use selection::{Item, NEVER, Record, Selection, UNKNOWN, Update};
+use selection::{Change, Item, KEEP, NEVER, Record, Selection, UNKNOWN};
 
 use crate::error::{Conflict, Error, Limit, Problem, Scope};
 use crate::flags::{LogLevel, SyncMgrFlags};
@@ -29,14 +29,6 @@ use crate::rules::{
 };
 use crate::state::{Gate, Life, Phase, PhaseKind, UiPhase};
 use crate::status::SyncMgrStatus;
-
-/// SetItemStatus(SKIPPED)'s change.
-const SKIP: Update = Update {
-    status: None,
-    value: None,
-    max: None,
-    skip: true,
-};
 
 impl Keyed for ItemId {
     type Key = ItemId;
@@ -119,7 +111,7 @@ enum Plan<'a> {
     Catalog(Box<Indexed<ItemId>>),
     Prepare(Box<Selection>),
     Phase(Phase),
-    Skip(ItemId),
+    Skip(ItemId, Change),
     StopAll,
     Ui {
         ui: Ui,
@@ -129,7 +121,7 @@ enum Plan<'a> {
     Gate(Gate),
     Progress {
         item: ItemId,
-        update: Update,
+        change: Change,
         cancel_all: bool,
     },
     Log {
@@ -309,6 +301,7 @@ impl Instance {
 
     // ---- decisions -------------------------------------------------------------------------
 
+    #[inline(always)]
     fn out_of_window(kind: EventKind, conflict: Conflict) -> Error {
         Error::OutOfWindow {
             rule: kind.rule(),
@@ -317,6 +310,7 @@ impl Instance {
         }
     }
 
+    #[cold]
     fn invalid(kind: EventKind, problem: Problem) -> Error {
         Error::InvalidArgument {
             rule: Some(kind.rule()),
@@ -325,6 +319,7 @@ impl Instance {
     }
 
     /// Life `Ready` (every event but Initialize and GetItemObject).
+    #[inline(always)]
     fn require_ready(&self, kind: EventKind) -> Result<(), Error> {
         match self.life {
             Life::Ready => Ok(()),
@@ -334,6 +329,7 @@ impl Instance {
 
     /// Life `Ready` and a callback bound (every callback; PrepareForSync, ShowProperties,
     /// ShowError).
+    #[inline(always)]
     fn require_bound(&self, kind: EventKind) -> Result<(), Error> {
         self.require_ready(kind)?;
         if self.bound {
@@ -348,6 +344,7 @@ impl Instance {
     }
 
     /// The pass table's target for `event` answered `hr`, with a rejection as an error.
+    #[inline(always)]
     fn pass_target(
         &self,
         kind: EventKind,
@@ -716,6 +713,7 @@ impl Instance {
     }
 
     /// The column of the pass table SetItemStatus(`status`) is decided by.
+    #[inline(always)]
     fn skip_column(&self, status: u32) -> PassEvent {
         if self.config.profile == Profile::Compatible && status == SyncMgrStatus::Skipped as u32 {
             PassEvent::SetItemStatusSkippedCompatible
@@ -724,6 +722,7 @@ impl Instance {
         }
     }
 
+    #[inline(always)]
     fn decide_set_item_status(
         &self,
         kind: EventKind,
@@ -745,18 +744,18 @@ impl Instance {
         }
         self.pass_target(kind, self.skip_column(status), HResult::S_OK)?;
         let status = SyncMgrStatus::from_u32(status)
-            .ok_or(Self::invalid(kind, Problem::InvalidStatus(status)))?;
+            .ok_or_else(|| Self::invalid(kind, Problem::InvalidStatus(status)))?;
         if status != SyncMgrStatus::Skipped {
             return Err(Self::invalid(kind, Problem::UnsupportedStatus(status)));
         }
         let change = Self::judge_skip(item, self.selection.find(item))?;
-        Ok(change.map_or(Plan::Nothing, |_| Plan::Skip(item)))
+        Ok(change.map_or(Plan::Nothing, |change| Plan::Skip(item, change)))
     }
 
     /// SetItemStatus(SKIPPED) in its window, given the item (`None`: not in the selection): the
     /// change to make, `None` when nothing changes.
     #[inline(always)]
-    fn judge_skip(item: ItemId, found: Option<Item<'_>>) -> Result<Option<Update>, Error> {
+    fn judge_skip(item: ItemId, found: Option<Item<'_>>) -> Result<Option<Change>, Error> {
         let found = found.ok_or(Error::UnknownItem {
             rule: Rule::Sis,
             item,
@@ -764,9 +763,10 @@ impl Instance {
         })?;
         // R-SIS: idempotent, and on an item already final it changes nothing.
         let word = found.word;
-        Ok((!word.status().is_final() && !word.skip()).then_some(SKIP))
+        Ok((!word.is_final() && !word.skip()).then(|| Change::word(word.with_skip())))
     }
 
+    #[inline(always)]
     fn decide_progress(
         &self,
         kind: EventKind,
@@ -776,10 +776,10 @@ impl Instance {
     ) -> Result<Plan<'static>, Error> {
         self.require_bound(kind)?;
         self.pass_target(kind, PassEvent::Progress, HResult::S_OK)?;
-        let update = Self::judge_progress(kind, item, progress, answer, self.selection.find(item))?;
+        let change = Self::judge_progress(kind, item, progress, answer, self.selection.find(item))?;
         Ok(Plan::Progress {
             item,
-            update,
+            change,
             cancel_all: answer == ProgressAnswer::CancelAll,
         })
     }
@@ -793,7 +793,7 @@ impl Instance {
         progress: ProgressItem,
         answer: ProgressAnswer,
         found: Option<Item<'_>>,
-    ) -> Result<Update, Error> {
+    ) -> Result<Change, Error> {
         let ProgressItem {
             mask,
             status,
@@ -805,16 +805,17 @@ impl Instance {
         }
         let has_value = mask & crate::ProgressMask::PROGVALUE.bits() != 0;
         let has_max = mask & crate::ProgressMask::MAXVALUE.bits() != 0;
-        for (present, v) in [(has_value, value), (has_max, max)] {
-            if present && v < 0 {
-                return Err(Self::invalid(kind, Problem::NegativeProgress(v)));
-            }
+        if has_value && value < 0 {
+            return Err(Self::invalid(kind, Problem::NegativeProgress(value)));
         }
-        // A value above the maximum: the other one of the pair is the item's last (a stored
-        // pair always passed this check, so a call with neither needs no look).
+        if has_max && max < 0 {
+            return Err(Self::invalid(kind, Problem::NegativeProgress(max)));
+        }
+        // A value above the maximum; with one of the pair, the other is the item's last (a
+        // stored pair always passed this check, so a call with neither needs no look).
         if has_value || has_max {
             let (last_value, last_max) = match found {
-                Some(found) if !(has_value && has_max) => found.last_progress(),
+                Some(found) if has_value != has_max => found.last_progress(),
                 _ => (UNKNOWN, UNKNOWN),
             };
             let value = if has_value { value } else { last_value };
@@ -829,7 +830,7 @@ impl Instance {
         let status = if mask & crate::ProgressMask::STATUSTYPE.bits() != 0 {
             Some(
                 SyncMgrStatus::from_u32(status)
-                    .ok_or(Self::invalid(kind, Problem::InvalidStatus(status)))?,
+                    .ok_or_else(|| Self::invalid(kind, Problem::InvalidStatus(status)))?,
             )
         } else {
             None
@@ -851,11 +852,19 @@ impl Instance {
                 to,
             });
         }
-        Ok(Update {
-            status,
-            value: has_value.then_some(value),
-            max: has_max.then_some(max),
-            skip: answer == ProgressAnswer::CancelItem,
+        let mut word = found.word;
+        if let Some(to) = status {
+            word = word.with_status(to);
+        }
+        // R-PROG: an item final after this call's own status is left alone by CANCELITEM.
+        if answer == ProgressAnswer::CancelItem && !word.is_final() {
+            word = word.with_skip();
+        }
+        Ok(Change {
+            word,
+            value: if has_value { value } else { KEEP },
+            max: if has_max { max } else { KEEP },
+            became_final: word.is_final() && !found.word.is_final(),
         })
     }
 
@@ -945,7 +954,7 @@ impl Instance {
                 finished_pass = matches!(phase, Phase::Finished(_));
                 self.phase = phase;
             }
-            Plan::Skip(item) => self.record(item, SKIP, false),
+            Plan::Skip(item, change) => self.record(item, Some(change), false),
             Plan::StopAll => self.sweep_at = self.sweep_at.min(self.epoch),
             Plan::Ui { ui, to, retry } => {
                 match ui {
@@ -960,9 +969,9 @@ impl Instance {
             Plan::Gate(gate) => self.gate = gate,
             Plan::Progress {
                 item,
-                update,
+                change,
                 cancel_all,
-            } => self.record(item, update, cancel_all),
+            } => self.record(item, Some(change), cancel_all),
             Plan::Log { id } => match id {
                 Some(id) => {
                     self.error_log.insert_new(id);
@@ -985,10 +994,10 @@ impl Instance {
     }
 
     /// Records a decided change of one item, and a cancel-all.
-    fn record(&mut self, item: ItemId, update: Update, cancel_all: bool) {
+    fn record(&mut self, item: ItemId, change: Option<Change>, cancel_all: bool) {
         let decided = self
             .selection
-            .update(item, &mut self.epoch, |_| Ok::<_, Error>(Some(update)));
+            .update(item, &mut self.epoch, |_| Ok::<_, Error>(change));
         debug_assert!(decided.is_ok());
         if cancel_all {
             self.sweep_at = self.sweep_at.min(self.epoch);
@@ -1425,6 +1434,17 @@ impl Instance {
                 .update(item, &mut self.epoch, |found| Self::judge_skip(item, found))?;
             return Ok(ACCEPTED);
         }
+        self.set_item_status_outside_fast_path(item, status)
+    }
+
+    /// SetItemStatus outside its window or with another status: the generic decision.
+    #[cold]
+    #[inline(never)]
+    fn set_item_status_outside_fast_path(
+        &mut self,
+        item: ItemId,
+        status: u32,
+    ) -> Result<Accepted, Error> {
         let kind = EventKind::SetItemStatus;
         let plan = self.decide_set_item_status(kind, item, status)?;
         Ok(self.apply(kind, plan))
@@ -1593,6 +1613,18 @@ impl Instance {
             }
             return Ok(ACCEPTED);
         }
+        self.progress_outside_window(item, progress, answer)
+    }
+
+    /// Progress outside its window: the generic decision (which refuses it).
+    #[cold]
+    #[inline(never)]
+    fn progress_outside_window(
+        &mut self,
+        item: ItemId,
+        progress: ProgressItem,
+        answer: ProgressAnswer,
+    ) -> Result<Accepted, Error> {
         let kind = EventKind::Progress;
         let plan = self.decide_progress(kind, item, progress, answer)?;
         Ok(self.apply(kind, plan))

@@ -14,6 +14,7 @@
 use core::hash::BuildHasher;
 
 use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 
 use super::index::IdHasher;
 use crate::guid::ItemId;
@@ -71,14 +72,37 @@ impl Word {
         self.0 & Self::SKIP != 0
     }
 
-    const fn with_status(self, status: SyncMgrStatus) -> Self {
+    /// The status is final (SUCCEEDED, FAILED, SKIPPED, STOPPED, DELETED): one bit test.
+    pub(crate) const fn is_final(self) -> bool {
+        (FINAL_ORDINALS >> self.ordinal()) & 1 != 0
+    }
+
+    pub(crate) const fn with_status(self, status: SyncMgrStatus) -> Self {
         Self((self.0 & !Self::STATUS_MASK) | (status.ordinal() << Self::POS_BITS))
     }
 
-    const fn with_skip(self) -> Self {
+    pub(crate) const fn with_skip(self) -> Self {
         Self(self.0 | Self::SKIP)
     }
 }
+
+/// The final statuses as a set of ordinals.
+const FINAL_ORDINALS: u32 = {
+    let mut bits = 0;
+    let mut i = 0;
+    while i < SyncMgrStatus::ALL.len() {
+        #[allow(
+            clippy::indexing_slicing,
+            reason = "evaluated at compile time: an index out of range fails the build"
+        )]
+        let status = SyncMgrStatus::ALL[i];
+        if status.is_final() {
+            bits |= 1 << status.ordinal();
+        }
+        i += 1;
+    }
+    bits
+};
 
 /// The hash table's element: 20 bytes.
 #[derive(Clone, Copy, Debug)]
@@ -202,29 +226,32 @@ impl Selection {
             cold,
             hasher,
         } = self;
-        // `find` first: `entry` would make room (and move every slot) even for a duplicate.
-        if table.find(hash, |slot| slot.id == id).is_some() {
-            return false;
-        }
         let buckets = table.num_buckets();
-        let slot = Slot {
-            id,
-            word: Word::new(pos),
-        };
-        let bucket = table
-            .insert_unique(hash, slot, |slot| hasher.hash_one(slot.id))
-            .bucket_index();
-        cold.push(Cold {
-            value: UNKNOWN,
-            max: UNKNOWN,
-            final_at: NEVER,
-            bucket: u32::try_from(bucket).unwrap_or(u32::MAX),
-        });
+        // One probe. `entry` makes room first when the table is full, which moves every slot;
+        // a selection sized for its list never is, and `reindex` repairs it if it ever were.
+        let inserted =
+            match table.entry(hash, |slot| slot.id == id, |slot| hasher.hash_one(slot.id)) {
+                Entry::Occupied(_) => None,
+                Entry::Vacant(vacant) => {
+                    let slot = Slot {
+                        id,
+                        word: Word::new(pos),
+                    };
+                    Some(vacant.insert(slot).bucket_index())
+                }
+            };
+        if let Some(bucket) = inserted {
+            cold.push(Cold {
+                value: UNKNOWN,
+                max: UNKNOWN,
+                final_at: NEVER,
+                bucket: u32::try_from(bucket).unwrap_or(u32::MAX),
+            });
+        }
         if table.num_buckets() != buckets {
-            // The table grew (only if inserted past its capacity): every slot moved.
             self.reindex();
         }
-        true
+        inserted.is_some()
     }
 
     /// Re-derives every item's bucket after the table moved its slots.
@@ -278,7 +305,7 @@ impl Selection {
         &mut self,
         id: ItemId,
         epoch: &mut u32,
-        judge: impl FnOnce(Option<Item<'_>>) -> Result<Option<Update>, E>,
+        judge: impl FnOnce(Option<Item<'_>>) -> Result<Option<Change>, E>,
     ) -> Result<(), E> {
         let hash = self.hasher.hash_one(id);
         let Self { table, cold, .. } = self;
@@ -289,31 +316,21 @@ impl Selection {
                 cold: cold.get(slot.word.pos())?,
             })
         });
-        let (Some(update), Some(slot)) = (judge(found)?, slot) else {
+        let (Some(change), Some(slot)) = (judge(found)?, slot) else {
             return Ok(());
         };
-        let mut word = slot.word;
-        let mut became_final = false;
-        if let Some(status) = update.status {
-            became_final = status.is_final() && !word.status().is_final();
-            word = word.with_status(status);
-        }
-        // A skip request on an item final after this change changes nothing.
-        if update.skip && !word.status().is_final() {
-            word = word.with_skip();
-        }
-        slot.word = word;
-        if update.value.is_none() && update.max.is_none() && !became_final {
+        slot.word = change.word;
+        if change.value == KEEP && change.max == KEEP && !change.became_final {
             return Ok(());
         }
-        if let Some(cold) = cold.get_mut(word.pos()) {
-            if let Some(value) = update.value {
-                cold.value = value;
+        if let Some(cold) = cold.get_mut(change.word.pos()) {
+            if change.value != KEEP {
+                cold.value = change.value;
             }
-            if let Some(max) = update.max {
-                cold.max = max;
+            if change.max != KEEP {
+                cold.max = change.max;
             }
-            if became_final && cold.final_at == NEVER {
+            if change.became_final && cold.final_at == NEVER {
                 *epoch += 1;
                 cold.final_at = *epoch;
             }
@@ -356,15 +373,33 @@ impl Selection {
     }
 }
 
-/// What an accepted SetItemStatus or Progress writes to its item.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Update {
-    pub(crate) status: Option<SyncMgrStatus>,
-    pub(crate) value: Option<i32>,
-    pub(crate) max: Option<i32>,
-    /// SetItemStatus(SKIPPED) or S_SYNCMGR_CANCELITEM: a skip request, unless the item is final
-    /// after this change.
-    pub(crate) skip: bool,
+/// A progress value or maximum a [`Change`] leaves as it is.
+pub(crate) const KEEP: i32 = i32::MIN;
+
+/// What an accepted SetItemStatus or Progress writes to its item, decided from the item's word
+/// before anything is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Change {
+    /// The item's new hot word.
+    pub(crate) word: Word,
+    /// The new progress value, or [`KEEP`].
+    pub(crate) value: i32,
+    /// The new progress maximum, or [`KEEP`].
+    pub(crate) max: i32,
+    /// The item reaches a final status for the first time.
+    pub(crate) became_final: bool,
+}
+
+impl Change {
+    /// `word` becomes `to`, with nothing else changed.
+    pub(crate) const fn word(to: Word) -> Self {
+        Self {
+            word: to,
+            value: KEEP,
+            max: KEEP,
+            became_final: false,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -375,27 +410,34 @@ mod tests {
         ItemId::from_u128(n)
     }
 
-    /// Records `update` on `n` unconditionally.
-    fn record(selection: &mut Selection, n: u128, update: Update, epoch: &mut u32) {
+    /// Records the change of `n`'s word by `f` and of its value to `value`.
+    fn record(
+        selection: &mut Selection,
+        n: u128,
+        epoch: &mut u32,
+        f: impl FnOnce(Word) -> Word,
+        value: i32,
+    ) {
         selection
-            .update(id(n), epoch, |_| Ok::<_, ()>(Some(update)))
+            .update(id(n), epoch, |item| {
+                let word = item.unwrap().word;
+                let to = f(word);
+                Ok::<_, ()>(Some(Change {
+                    word: to,
+                    value,
+                    max: KEEP,
+                    became_final: to.is_final() && !word.is_final(),
+                }))
+            })
             .unwrap();
     }
 
-    const SKIP: Update = Update {
-        status: None,
-        value: None,
-        max: None,
-        skip: true,
-    };
+    fn skip(word: Word) -> Word {
+        word.with_skip()
+    }
 
-    fn status(status: SyncMgrStatus, value: Option<i32>) -> Update {
-        Update {
-            status: Some(status),
-            value,
-            max: None,
-            skip: false,
-        }
+    fn status(status: SyncMgrStatus) -> impl FnOnce(Word) -> Word {
+        move |word| word.with_status(status)
     }
 
     #[test]
@@ -413,6 +455,7 @@ mod tests {
                 (last as usize, status, true)
             );
             assert_eq!(word.successors(), crate::rules::status_successors(status));
+            assert_eq!(word.is_final(), status.is_final());
         }
         assert_eq!(Word::new(0).status(), SyncMgrStatus::Pending);
     }
@@ -438,7 +481,7 @@ mod tests {
         }
         let mut epoch = 0;
         for n in 1..=1000 {
-            record(&mut selection, n, SKIP, &mut epoch);
+            record(&mut selection, n, &mut epoch, skip, KEEP);
             assert_eq!(
                 selection.get(id(n)).map(|r| (r.id, r.skip)),
                 Some((id(n), true))
@@ -455,7 +498,7 @@ mod tests {
         let before: Vec<_> = selection.records().collect();
         let mut epoch = 0;
         assert_eq!(
-            selection.update(id(1), &mut epoch, |_| Err::<Option<Update>, _>("refused")),
+            selection.update(id(1), &mut epoch, |_| Err::<Option<Change>, _>("refused")),
             Err("refused")
         );
         selection
@@ -465,7 +508,7 @@ mod tests {
         selection
             .update(id(2), &mut epoch, |item| {
                 seen = Some(item.is_none());
-                Ok::<_, ()>(Some(SKIP))
+                Ok::<_, ()>(Some(Change::word(Word::new(0).with_skip())))
             })
             .unwrap();
         assert_eq!(seen, Some(true));
@@ -473,30 +516,15 @@ mod tests {
     }
 
     #[test]
-    fn progress_counts_the_first_final_status_only_and_skips_only_active_items() {
+    fn a_change_counts_the_first_final_status_only_and_keeps_what_it_does_not_set() {
         let mut selection = Selection::with_capacity(2);
         selection.insert_new(id(1));
         selection.insert_new(id(2));
         let mut epoch = 0;
-        record(
-            &mut selection,
-            1,
-            status(SyncMgrStatus::Updating, Some(4)),
-            &mut epoch,
-        );
-        record(
-            &mut selection,
-            1,
-            status(SyncMgrStatus::Succeeded, None),
-            &mut epoch,
-        );
-        record(
-            &mut selection,
-            1,
-            status(SyncMgrStatus::Failed, None),
-            &mut epoch,
-        );
-        record(&mut selection, 1, SKIP, &mut epoch);
+        let s = &mut selection;
+        record(s, 1, &mut epoch, status(SyncMgrStatus::Updating), 4);
+        record(s, 1, &mut epoch, status(SyncMgrStatus::Succeeded), KEEP);
+        record(s, 1, &mut epoch, status(SyncMgrStatus::Failed), KEEP);
         let record = selection.get(id(1)).unwrap();
         assert_eq!(
             (record.status, record.skip, record.value, record.max),
@@ -513,14 +541,14 @@ mod tests {
             selection.insert_new(id(n));
         }
         let mut epoch = 0;
-        let done = Update {
-            status: Some(SyncMgrStatus::Succeeded),
-            value: Some(3),
-            max: Some(3),
-            skip: false,
-        };
-        record(&mut selection, 8, done, &mut epoch);
-        record(&mut selection, 9, SKIP, &mut epoch);
+        record(
+            &mut selection,
+            8,
+            &mut epoch,
+            status(SyncMgrStatus::Succeeded),
+            3,
+        );
+        record(&mut selection, 9, &mut epoch, skip, KEEP);
         let copy = selection.clone();
         assert!(copy.records().eq(selection.records()));
     }
