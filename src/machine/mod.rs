@@ -784,8 +784,8 @@ impl Instance {
         })
     }
 
-    /// Progress in its window, given the item (`None`: not in the selection): the checks on
-    /// the arguments and the item in CONTRACT §5's order, and the change to make.
+    /// Progress in its window, given the item (`None`: not in the selection): the change to
+    /// make, or the refusal of the first check that fails in CONTRACT §5's order.
     #[inline(always)]
     fn judge_progress(
         kind: EventKind,
@@ -794,6 +794,78 @@ impl Instance {
         answer: ProgressAnswer,
         found: Option<Item<'_>>,
     ) -> Result<Change, Error> {
+        match Self::accept_progress(progress, answer, found) {
+            Some(change) => Ok(change),
+            None => Err(Self::refuse_progress(kind, item, progress, found)),
+        }
+    }
+
+    /// The change an acceptable Progress makes, `None` if any check fails (which one is
+    /// [`Self::refuse_progress`]'s business, off the hot path).
+    #[inline(always)]
+    fn accept_progress(
+        progress: ProgressItem,
+        answer: ProgressAnswer,
+        found: Option<Item<'_>>,
+    ) -> Option<Change> {
+        let ProgressItem {
+            mask,
+            status,
+            value,
+            max,
+        } = progress;
+        let found = found?;
+        let has_value = mask & crate::ProgressMask::PROGVALUE.bits() != 0;
+        let has_max = mask & crate::ProgressMask::MAXVALUE.bits() != 0;
+        if mask & !crate::ProgressMask::all().bits() != 0
+            || (has_value && value < 0)
+            || (has_max && max < 0)
+        {
+            return None;
+        }
+        // A value above the maximum; with one of the pair, the other is the item's last (a
+        // stored pair always passed this check, so a call with neither needs no look).
+        if has_value || has_max {
+            let (last_value, last_max) = if has_value == has_max {
+                (value, max)
+            } else {
+                found.last_progress()
+            };
+            let value = if has_value { value } else { last_value };
+            let max = if has_max { max } else { last_max };
+            if value != UNKNOWN && max != UNKNOWN && value > max {
+                return None;
+            }
+        }
+        let mut word = found.word;
+        if mask & crate::ProgressMask::STATUSTYPE.bits() != 0 {
+            let to = SyncMgrStatus::from_u32(status)?;
+            if !word.successors().contains(to) {
+                return None;
+            }
+            word = word.with_status(to);
+        }
+        // R-PROG: an item final after this call's own status is left alone by CANCELITEM.
+        if answer == ProgressAnswer::CancelItem && !word.is_final() {
+            word = word.with_skip();
+        }
+        Some(Change {
+            word,
+            value: if has_value { value } else { KEEP },
+            max: if has_max { max } else { KEEP },
+            became_final: word.is_final() && !found.word.is_final(),
+        })
+    }
+
+    /// Why [`Self::accept_progress`] refused: the first failing check in CONTRACT §5's order.
+    #[cold]
+    #[inline(never)]
+    fn refuse_progress(
+        kind: EventKind,
+        item: ItemId,
+        progress: ProgressItem,
+        found: Option<Item<'_>>,
+    ) -> Error {
         let ProgressItem {
             mask,
             status,
@@ -801,71 +873,45 @@ impl Instance {
             max,
         } = progress;
         if mask & !crate::ProgressMask::all().bits() != 0 {
-            return Err(Self::invalid(kind, Problem::ProgressMask(mask)));
+            return Self::invalid(kind, Problem::ProgressMask(mask));
         }
         let has_value = mask & crate::ProgressMask::PROGVALUE.bits() != 0;
         let has_max = mask & crate::ProgressMask::MAXVALUE.bits() != 0;
         if has_value && value < 0 {
-            return Err(Self::invalid(kind, Problem::NegativeProgress(value)));
+            return Self::invalid(kind, Problem::NegativeProgress(value));
         }
         if has_max && max < 0 {
-            return Err(Self::invalid(kind, Problem::NegativeProgress(max)));
+            return Self::invalid(kind, Problem::NegativeProgress(max));
         }
-        // A value above the maximum; with one of the pair, the other is the item's last (a
-        // stored pair always passed this check, so a call with neither needs no look).
-        if has_value || has_max {
-            let (last_value, last_max) = match found {
-                Some(found) if has_value != has_max => found.last_progress(),
-                _ => (UNKNOWN, UNKNOWN),
-            };
-            let value = if has_value { value } else { last_value };
-            let max = if has_max { max } else { last_max };
-            if value != UNKNOWN && max != UNKNOWN && value > max {
-                return Err(Self::invalid(
-                    kind,
-                    Problem::ProgressAboveMax { value, max },
-                ));
-            }
-        }
-        let status = if mask & crate::ProgressMask::STATUSTYPE.bits() != 0 {
-            Some(
-                SyncMgrStatus::from_u32(status)
-                    .ok_or_else(|| Self::invalid(kind, Problem::InvalidStatus(status)))?,
-            )
-        } else {
-            None
+        let (last_value, last_max) = match found {
+            Some(found) if has_value != has_max => found.last_progress(),
+            _ => (UNKNOWN, UNKNOWN),
         };
+        let value = if has_value { value } else { last_value };
+        let max = if has_max { max } else { last_max };
+        if value != UNKNOWN && max != UNKNOWN && value > max {
+            return Self::invalid(kind, Problem::ProgressAboveMax { value, max });
+        }
+        let has_status = mask & crate::ProgressMask::STATUSTYPE.bits() != 0;
+        let to = SyncMgrStatus::from_u32(status);
+        if has_status && to.is_none() {
+            return Self::invalid(kind, Problem::InvalidStatus(status));
+        }
         let Some(found) = found else {
-            return Err(Error::UnknownItem {
+            return Error::UnknownItem {
                 rule: Rule::Prog,
                 item,
                 scope: Scope::Selection,
-            });
+            };
         };
-        if let Some(to) = status
-            && !found.word.successors().contains(to)
-        {
-            return Err(Error::IllegalTransition {
-                rule: Rule::Prog,
-                item,
-                from: found.word.status(),
-                to,
-            });
+        // Every other check passed, so the status graph refused the move.
+        let from = found.word.status();
+        Error::IllegalTransition {
+            rule: Rule::Prog,
+            item,
+            from,
+            to: to.unwrap_or(from),
         }
-        let mut word = found.word;
-        if let Some(to) = status {
-            word = word.with_status(to);
-        }
-        // R-PROG: an item final after this call's own status is left alone by CANCELITEM.
-        if answer == ProgressAnswer::CancelItem && !word.is_final() {
-            word = word.with_skip();
-        }
-        Ok(Change {
-            word,
-            value: if has_value { value } else { KEEP },
-            max: if has_max { max } else { KEEP },
-            became_final: word.is_final() && !found.word.is_final(),
-        })
     }
 
     fn decide_log(
