@@ -8,7 +8,7 @@ use std::io::{BufRead, Read};
 use crate::error::Error;
 use crate::guid::ItemId;
 use crate::hresult::HResult;
-use crate::machine::{Accepted, Config, Event, Instance, Method};
+use crate::machine::{Accepted, Config, Event, Instance, Method, SyncMgrItem};
 use crate::rules::{EventKind, Rule};
 
 use super::syntax::{Call, Line, Parser, SyntaxError, TraceEvent};
@@ -154,6 +154,8 @@ impl fmt::Display for Summary {
 pub struct Checker {
     instance: Instance,
     summary: Summary,
+    /// The items of an EnumSyncMgrItems event, built anew for each one in the same buffer.
+    enumerated: Vec<SyncMgrItem>,
 }
 
 /// What an event did, before it becomes a [`Verdict`].
@@ -171,6 +173,7 @@ impl Checker {
         Self {
             instance: Instance::with_config(config),
             summary: Summary::default(),
+            enumerated: Vec::new(),
         }
     }
 
@@ -234,7 +237,16 @@ impl Checker {
 
     fn outcome(&mut self, call: &Call, recorded: Option<HResult>) -> Outcome {
         let answer = recorded.unwrap_or(HResult::S_OK);
-        call.with_event(answer, |event| match event.kind() {
+        let mut enumerated = std::mem::take(&mut self.enumerated);
+        let outcome = call.with_event_in(answer, &mut enumerated, |event| {
+            self.outcome_of(event, recorded)
+        });
+        self.enumerated = enumerated;
+        outcome
+    }
+
+    fn outcome_of(&mut self, event: &Event<'_>, recorded: Option<HResult>) -> Outcome {
+        match event.kind() {
             // Calls whose outcome the handler chooses: the recorded result drives the state.
             EventKind::Initialize => self.chosen(event, recorded, false),
             EventKind::GetHandlerInfo | EventKind::EnumSyncMgrItems => {
@@ -263,7 +275,7 @@ impl Checker {
             | EventKind::LogError
             | EventKind::DeleteLogError
             | EventKind::EstablishConnection => self.handler(event),
-        })
+        }
     }
 
     /// A call refused by the contract is a violation only when the handler recorded another
@@ -452,6 +464,7 @@ pub fn check(
     let mut checker = Checker::new(config);
     while let Some(event) = reader.next_event()? {
         on_verdict(&checker.check(&event));
+        reader.parser.recycle(event.call);
     }
     Ok(checker.summary())
 }

@@ -36,6 +36,7 @@
 //! ```
 
 mod check;
+mod lex;
 mod syntax;
 
 pub use check::{
