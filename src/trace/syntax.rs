@@ -380,6 +380,11 @@ impl<'a> Options<'_, 'a> {
         self.spans.get(n).map(|span| Token::new(self.text, span))
     }
 
+    /// Whether `key` is present.
+    fn has(&self, key: Key) -> bool {
+        self.keys.contains(&Some(key))
+    }
+
     /// Each option's token and key, in line order.
     fn iter(&self) -> impl Iterator<Item = (Token<'a>, Key)> {
         let text = self.text;
@@ -513,7 +518,7 @@ impl<'p, 'a> Cursor<'p, 'a> {
                 let what = if is_flag { "unexpected" } else { "unknown key" };
                 return Err(self.error(token.start, format!("{what} `{}`", token.text)));
             };
-            if options.get(known).is_some() {
+            if options.has(known) {
                 return Err(self.error(token.start, format!("`{}` given twice", known.name())));
             }
             // Each known key at most once, so there is a slot (MAX_OPTIONS covers every event).
@@ -904,13 +909,13 @@ fn mask_of(
     let Some(token) = options.get(Key::Mask) else {
         return Ok(fields
             .iter()
-            .filter(|(key, _)| options.get(*key).is_some())
+            .filter(|(key, _)| options.has(*key))
             .fold(0, |m, (_, bit)| m | bit));
     };
     let mask = dword(number_option(c, token)?);
     match fields
         .iter()
-        .find(|(key, bit)| mask & bit != 0 && options.get(*key).is_none())
+        .find(|(key, bit)| mask & bit != 0 && !options.has(*key))
     {
         Some((key, _)) => Err(c.error(
             token.start,
@@ -987,7 +992,7 @@ fn parse_log_error(c: &mut Cursor<'_, '_>) -> Result<Call, SyntaxError> {
     }
     let options = c.options(&[Key::Error, Key::Item, Key::Mask], &[Key::Jump])?;
     let mut info = LogErrorInfo::default();
-    if options.get(Key::Jump).is_some() {
+    if options.has(Key::Jump) {
         info.error_flags = crate::ErrorFlags::ENABLEJUMPTEXT.bits();
     }
     for (token, key) in options.iter() {
