@@ -1,7 +1,7 @@
 //! Reading a trace: lines out of a byte stream (TRACE.md "Lexical rules": LF or CRLF, UTF-8),
 //! streaming, each at most [`MAX_LINE_BYTES`] long.
 //!
-//! [`TraceReader`] hands out one event at a time. [`for_each_line`], behind [`super::check`],
+//! [`TraceReader`] hands out one event at a time. [`for_each_line`], behind [`check`](super::check()),
 //! is the fast path: it validates the UTF-8 of all the whole lines in the input's buffer at once
 //! and hands each line out of the buffer in place; only a line that straddles two buffers is
 //! copied.
@@ -138,7 +138,7 @@ fn whole_lines(
 }
 
 /// Reads a trace line by line (LF or CRLF), streaming: one line's buffer at a time, at most
-/// [`MAX_LINE_BYTES`] long. ([`super::check`] reads faster: it takes the input's buffer whole.)
+/// [`MAX_LINE_BYTES`] long. ([`check`](super::check()) reads faster: it takes the input's buffer whole.)
 #[derive(Debug)]
 pub struct TraceReader<R> {
     input: R,
