@@ -1,29 +1,153 @@
 //! `mobsync check` on a generated trace of 10^6 events, against splitting the same text into
 //! lines and whitespace-separated tokens alone. Target: ratio ≤ 2.
+//!
+//! Then the peak heap of checking 10^6 and 10^7 events streamed from a reader (the trace is
+//! generated as it is read, never held whole), counted by this binary's global allocator.
+//! Target: the same within 10 %.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
+use std::io::{self, BufRead, Read};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use mobsync::Config;
 
+/// The system allocator, counting live heap bytes and their peak.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(bytes: usize) {
+    let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
+    PEAK.fetch_max(live, Ordering::Relaxed);
+}
+
+// SAFETY: forwards to the system allocator and only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        grew(layout.size());
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size >= layout.size() {
+            grew(new_size - layout.size());
+        } else {
+            LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+        }
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+const HEAD: &str = "Initialize MANUAL\nEnumSyncMgrItems A B C\nSetProgressCallback set\n";
+
+/// A whole pass of three items: 12 events.
+const PASS: &str = "PrepareForSync A B C\n\
+                    return PrepareForSync S_OK\n\
+                    SetItemStatus C SKIPPED => S_OK\n\
+                    PrepareForSyncCompleted S_OK\n\
+                    Synchronize => S_OK\n\
+                    Progress A status=UPDATING value=0 max=10\n\
+                    Progress B status=UPDATING text=\"copying\"\n\
+                    Progress A status=SUCCEEDED value=10\n\
+                    Progress B status=SUCCEEDED\n\
+                    Progress C status=SKIPPED\n\
+                    LogError INFORMATION \"pass done\"\n\
+                    SynchronizeCompleted S_OK\n";
+
 /// Whole passes of three items, 12 events each, until `events` events.
 fn trace(events: usize) -> String {
-    let pass = "PrepareForSync A B C\n\
-                return PrepareForSync S_OK\n\
-                SetItemStatus C SKIPPED => S_OK\n\
-                PrepareForSyncCompleted S_OK\n\
-                Synchronize => S_OK\n\
-                Progress A status=UPDATING value=0 max=10\n\
-                Progress B status=UPDATING text=\"copying\"\n\
-                Progress A status=SUCCEEDED value=10\n\
-                Progress B status=SUCCEEDED\n\
-                Progress C status=SKIPPED\n\
-                LogError INFORMATION \"pass done\"\n\
-                SynchronizeCompleted S_OK\n";
-    let mut text =
-        String::from("Initialize MANUAL\nEnumSyncMgrItems A B C\nSetProgressCallback set\n");
-    text.push_str(&pass.repeat(events / 12));
+    let mut text = String::from(HEAD);
+    text.push_str(&PASS.repeat(events / 12));
     text
+}
+
+/// The same trace as [`trace`], produced as it is read, a block of passes at a time.
+struct Passes {
+    block: Vec<u8>,
+    /// Passes not yet handed out, the header not counted.
+    left: usize,
+    /// Bytes of the current piece (the header, or the block) already handed out.
+    at: usize,
+    in_head: bool,
+}
+
+impl Passes {
+    const BLOCK: usize = 64;
+
+    fn new(events: usize) -> Self {
+        Self {
+            block: PASS.repeat(Self::BLOCK).into_bytes(),
+            left: events / 12,
+            at: 0,
+            in_head: true,
+        }
+    }
+
+    fn piece(&self) -> &[u8] {
+        if self.in_head {
+            HEAD.as_bytes()
+        } else {
+            &self.block[..self.left.min(Self::BLOCK) * PASS.len()]
+        }
+    }
+}
+
+impl BufRead for Passes {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        let at = self.at;
+        Ok(&self.piece()[at..])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.at += n;
+        let len = self.piece().len();
+        if self.at >= len {
+            if self.in_head {
+                self.in_head = false;
+            } else {
+                self.left -= len / PASS.len();
+            }
+            self.at = 0;
+        }
+    }
+}
+
+impl Read for Passes {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+/// The peak of live heap bytes while checking `events` events, above what was live before, and
+/// the number of events checked.
+fn check_peak(events: usize) -> (usize, usize) {
+    let input = Passes::new(events);
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let summary = mobsync::trace::check(input, Config::default(), |v| {
+        black_box(v);
+    })
+    .unwrap();
+    assert_eq!(summary.violations, 0);
+    (PEAK.load(Ordering::Relaxed) - before, summary.events)
 }
 
 fn check(c: &mut Criterion) {
@@ -50,6 +174,18 @@ fn check(c: &mut Criterion) {
         })
     });
     group.finish();
+    drop(text);
+
+    let mut generated = String::new();
+    Passes::new(1_000).read_to_string(&mut generated).unwrap();
+    assert_eq!(generated, trace(1_000), "the reader yields the timed trace");
+    let (small, small_events) = check_peak(1_000_000);
+    let (large, large_events) = check_peak(10_000_000);
+    println!(
+        "check/peak heap: {small} bytes for {small_events} events, {large} bytes for \
+         {large_events} events, ratio {:.3} (target: within 10 %)",
+        large as f64 / small as f64
+    );
 }
 
 criterion_group!(benches, check);

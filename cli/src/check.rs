@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::process::ExitCode;
 
-use mobsync::trace::{CheckError, Checker, Summary, TraceReader, Verdict};
+use mobsync::trace::{CheckError, Summary, Verdict};
 use mobsync::{Config, HResult, Profile};
 use serde_json::json;
 
@@ -52,42 +52,36 @@ fn check(
     config: Config,
     out: &mut impl Write,
 ) -> ExitCode {
-    let mut reader = TraceReader::new(input);
-    let mut checker = Checker::new(config);
-    loop {
-        match reader.next_event() {
-            Ok(Some(event)) => {
-                let verdict = checker.check(&event);
-                if verdict.is_printed(all) {
-                    let _ = match format {
-                        Format::Text => writeln!(out, "{verdict}"),
-                        Format::Json => writeln!(out, "{}", verdict_json(&verdict)),
-                    };
-                }
-            }
-            Ok(None) => break,
-            Err(CheckError::Syntax(err)) => {
-                match format {
-                    Format::Text => {
-                        let _ = out.flush();
-                        eprintln!("{err}");
-                    }
-                    Format::Json => {
-                        let object =
-                            json!({"line": err.line, "column": err.column, "error": err.message});
-                        let _ = writeln!(out, "{object}");
-                    }
-                }
-                return ExitCode::from(TROUBLE);
-            }
-            Err(err) => {
-                let _ = out.flush();
-                eprintln!("mobsync check: {err}");
-                return ExitCode::from(TROUBLE);
-            }
+    let checked = mobsync::trace::check(input, config, |verdict| {
+        if verdict.is_printed(all) {
+            let _ = match format {
+                Format::Text => writeln!(out, "{verdict}"),
+                Format::Json => writeln!(out, "{}", verdict_json(verdict)),
+            };
         }
-    }
-    let summary = checker.summary();
+    });
+    let summary = match checked {
+        Ok(summary) => summary,
+        Err(CheckError::Syntax(err)) => {
+            match format {
+                Format::Text => {
+                    let _ = out.flush();
+                    eprintln!("{err}");
+                }
+                Format::Json => {
+                    let object =
+                        json!({"line": err.line, "column": err.column, "error": err.message});
+                    let _ = writeln!(out, "{object}");
+                }
+            }
+            return ExitCode::from(TROUBLE);
+        }
+        Err(err) => {
+            let _ = out.flush();
+            eprintln!("mobsync check: {err}");
+            return ExitCode::from(TROUBLE);
+        }
+    };
     let _ = match format {
         Format::Text => writeln!(out, "{summary}"),
         Format::Json => writeln!(out, "{}", summary_json(summary)),

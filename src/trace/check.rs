@@ -3,14 +3,15 @@
 
 use core::fmt;
 use std::borrow::Cow;
-use std::io::{BufRead, Read};
+use std::io::BufRead;
 
 use crate::error::Error;
 use crate::guid::ItemId;
 use crate::hresult::HResult;
-use crate::machine::{Accepted, Config, Event, Instance, Method};
+use crate::machine::{Accepted, Config, Event, Instance, Method, SyncMgrItem};
 use crate::rules::{EventKind, Rule};
 
+use super::read::for_each_line;
 use super::syntax::{Call, Line, Parser, SyntaxError, TraceEvent};
 
 /// The end-of-pass report carried by the event that brings a pass to `Finished` (CONTRACT §6).
@@ -154,6 +155,8 @@ impl fmt::Display for Summary {
 pub struct Checker {
     instance: Instance,
     summary: Summary,
+    /// The items of an EnumSyncMgrItems event, built anew for each one in the same buffer.
+    enumerated: Vec<SyncMgrItem>,
 }
 
 /// What an event did, before it becomes a [`Verdict`].
@@ -171,6 +174,7 @@ impl Checker {
         Self {
             instance: Instance::with_config(config),
             summary: Summary::default(),
+            enumerated: Vec::new(),
         }
     }
 
@@ -234,7 +238,16 @@ impl Checker {
 
     fn outcome(&mut self, call: &Call, recorded: Option<HResult>) -> Outcome {
         let answer = recorded.unwrap_or(HResult::S_OK);
-        call.with_event(answer, |event| match event.kind() {
+        let mut enumerated = std::mem::take(&mut self.enumerated);
+        let outcome = call.with_event_in(answer, &mut enumerated, |event| {
+            self.outcome_of(event, recorded)
+        });
+        self.enumerated = enumerated;
+        outcome
+    }
+
+    fn outcome_of(&mut self, event: &Event<'_>, recorded: Option<HResult>) -> Outcome {
+        match event.kind() {
             // Calls whose outcome the handler chooses: the recorded result drives the state.
             EventKind::Initialize => self.chosen(event, recorded, false),
             EventKind::GetHandlerInfo | EventKind::EnumSyncMgrItems => {
@@ -263,7 +276,7 @@ impl Checker {
             | EventKind::LogError
             | EventKind::DeleteLogError
             | EventKind::EstablishConnection => self.handler(event),
-        })
+        }
     }
 
     /// A call refused by the contract is a violation only when the handler recorded another
@@ -357,76 +370,6 @@ pub enum CheckError {
     Io(#[from] std::io::Error),
 }
 
-/// The longest line a trace may have, in bytes (line end excluded): a longer one is a syntax
-/// error, so memory stays bounded whatever the input.
-pub const MAX_LINE_BYTES: usize = 1 << 20;
-
-/// Reads a trace line by line (LF or CRLF), streaming: one line's buffer at a time, at most
-/// [`MAX_LINE_BYTES`] long.
-#[derive(Debug)]
-pub struct TraceReader<R> {
-    input: R,
-    parser: Parser,
-    line: usize,
-    buffer: Vec<u8>,
-}
-
-impl<R: BufRead> TraceReader<R> {
-    /// A reader over `input`.
-    pub fn new(input: R) -> Self {
-        Self {
-            input,
-            parser: Parser::new(),
-            line: 0,
-            buffer: Vec::new(),
-        }
-    }
-
-    /// The next event, skipping blank lines, comments and declarations; `None` at the end.
-    ///
-    /// # Errors
-    /// A syntax error (with its line and column) or a read error.
-    pub fn next_event(&mut self) -> Result<Option<TraceEvent>, CheckError> {
-        loop {
-            self.buffer.clear();
-            let limit = MAX_LINE_BYTES as u64 + 1;
-            if self
-                .input
-                .by_ref()
-                .take(limit)
-                .read_until(b'\n', &mut self.buffer)?
-                == 0
-            {
-                return Ok(None);
-            }
-            self.line += 1;
-            if self.buffer.len() > MAX_LINE_BYTES && !self.buffer.ends_with(b"\n") {
-                return Err(SyntaxError {
-                    line: self.line,
-                    column: 1,
-                    message: format!("a line longer than {MAX_LINE_BYTES} bytes"),
-                }
-                .into());
-            }
-            let mut bytes = self.buffer.as_slice();
-            if let Some(rest) = bytes.strip_suffix(b"\n") {
-                bytes = rest.strip_suffix(b"\r").unwrap_or(rest);
-            }
-            let text = std::str::from_utf8(bytes).map_err(|err| {
-                let valid = bytes.get(..err.valid_up_to()).unwrap_or_default();
-                SyntaxError {
-                    line: self.line,
-                    column: String::from_utf8_lossy(valid).chars().count() + 1,
-                    message: "the input is not valid UTF-8".to_owned(),
-                }
-            })?;
-            if let Line::Event(event) = self.parser.parse_line(self.line, text)? {
-                return Ok(Some(event));
-            }
-        }
-    }
-}
-
 /// Checks a whole trace, handing each verdict to `on_verdict` as it comes (streaming).
 ///
 /// # Errors
@@ -448,16 +391,21 @@ pub fn check(
     config: Config,
     mut on_verdict: impl FnMut(&Verdict),
 ) -> Result<Summary, CheckError> {
-    let mut reader = TraceReader::new(input);
+    let mut parser = Parser::new();
     let mut checker = Checker::new(config);
-    while let Some(event) = reader.next_event()? {
-        on_verdict(&checker.check(&event));
-    }
+    for_each_line(input, |line, text| {
+        if let Line::Event(event) = parser.parse_line(line, text)? {
+            on_verdict(&checker.check(&event));
+            parser.recycle(event.call);
+        }
+        Ok(())
+    })?;
     Ok(checker.summary())
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::MAX_LINE_BYTES;
     use super::*;
 
     #[test]

@@ -36,9 +36,10 @@
 //! ```
 
 mod check;
+mod lex;
+mod read;
 mod syntax;
 
-pub use check::{
-    CheckError, Checker, MAX_LINE_BYTES, Report, Summary, TraceReader, Verdict, check,
-};
+pub use check::{CheckError, Checker, Report, Summary, Verdict, check};
+pub use read::{MAX_LINE_BYTES, TraceReader};
 pub use syntax::{Call, Line, Parser, SyntaxError, TraceEvent};

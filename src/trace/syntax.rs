@@ -1,8 +1,7 @@
 //! The lexical rules and grammar of trace format v1 (TRACE.md): one line in, one declaration or
 //! event out, or a [`SyntaxError`] with its line and column.
 
-use std::collections::HashMap;
-
+use hashbrown::HashMap;
 use uuid::Uuid;
 
 use crate::flags::{ItemState, LogErrorMask, ProgressMask, SyncMgrFlags};
@@ -13,6 +12,8 @@ use crate::machine::{
 };
 use crate::rules::EventKind;
 use crate::status::SyncMgrStatus;
+
+use super::lex::{Kind, Span, Token, column, tokenize};
 
 /// A trace that does not follow the format: where, and why. Checking stops at the first one.
 ///
@@ -132,6 +133,10 @@ impl Call {
     /// ```
     #[must_use]
     pub fn kind(&self) -> EventKind {
+        // Named here rather than built: building it would allocate its item list.
+        if let Self::EnumSyncMgrItems { .. } = self {
+            return EventKind::EnumSyncMgrItems;
+        }
         self.with_event(HResult::S_OK, |event| event.kind())
     }
 }
@@ -141,7 +146,17 @@ impl Call {
     /// entry; `answer` is what the handler answered (Initialize, GetHandlerInfo,
     /// EnumSyncMgrItems) or what the manager answered (EnableModeless, Progress).
     pub fn with_event<R>(&self, answer: HResult, f: impl FnOnce(&Event<'_>) -> R) -> R {
-        let enumerated: Vec<SyncMgrItem>;
+        self.with_event_in(answer, &mut Vec::new(), f)
+    }
+
+    /// [`Call::with_event`], with the items EnumSyncMgrItems hands out built in `enumerated`
+    /// (cleared first), so a caller that keeps it allocates once.
+    pub(crate) fn with_event_in<R>(
+        &self,
+        answer: HResult,
+        enumerated: &mut Vec<SyncMgrItem>,
+        f: impl FnOnce(&Event<'_>) -> R,
+    ) -> R {
         let event = match self {
             Self::Initialize { flags, reserved } => Event::Initialize {
                 reserved: *reserved,
@@ -157,18 +172,16 @@ impl Call {
             },
             Self::EnumSyncMgrItems { items } => {
                 // A v1 trace carries no item attributes (TRACE.md): checked items, no flags.
-                enumerated = items
-                    .iter()
-                    .map(|&id| SyncMgrItem {
-                        id,
-                        name_units: 0,
-                        flags: 0,
-                        state: ItemState::Checked as u32,
-                    })
-                    .collect();
+                enumerated.clear();
+                enumerated.extend(items.iter().map(|&id| SyncMgrItem {
+                    id,
+                    name_units: 0,
+                    flags: 0,
+                    state: ItemState::Checked as u32,
+                }));
                 Event::EnumSyncMgrItems {
                     answer,
-                    items: &enumerated,
+                    items: enumerated,
                 }
             }
             Self::GetItemObject { item } => Event::GetItemObject { item: *item },
@@ -235,140 +248,6 @@ impl std::fmt::Display for TraceEvent {
     }
 }
 
-/// What a token is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Kind {
-    /// A bare word (possibly `key=value`).
-    Word,
-    /// A quoted string, unescaped.
-    Str(String),
-    /// `key="…"`: the key is the text before `=`, the value unescaped.
-    KeyStr(String),
-    /// `=>`.
-    Arrow,
-}
-
-#[derive(Clone, Debug)]
-struct Token<'a> {
-    column: usize,
-    text: &'a str,
-    kind: Kind,
-}
-
-fn is_blank(c: char) -> bool {
-    c == ' ' || c == '\t'
-}
-
-/// Splits a line into tokens (TRACE.md "Lexical rules").
-fn tokenize(line_no: usize, line: &str) -> Result<Vec<Token<'_>>, SyntaxError> {
-    let error = |column: usize, message: String| SyntaxError {
-        line: line_no,
-        column,
-        message,
-    };
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let byte_at = |i: usize| chars.get(i).map_or(line.len(), |&(b, _)| b);
-    let ch = |i: usize| chars.get(i).map(|&(_, c)| c);
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    // Reads a string whose opening quote is at `i`; returns the value and the index after it.
-    let string = |mut i: usize, token_column: usize| -> Result<(String, usize), SyntaxError> {
-        let mut value = String::new();
-        i += 1;
-        loop {
-            match ch(i) {
-                None => {
-                    return Err(error(
-                        token_column,
-                        "a string without its closing quote".into(),
-                    ));
-                }
-                Some('"') => return Ok((value, i + 1)),
-                Some('\\') => match ch(i + 1) {
-                    Some(c @ ('"' | '\\')) => {
-                        value.push(c);
-                        i += 2;
-                    }
-                    _ => {
-                        return Err(error(
-                            token_column,
-                            "a string may only escape \\\" and \\\\".into(),
-                        ));
-                    }
-                },
-                Some(c) => {
-                    value.push(c);
-                    i += 1;
-                }
-            }
-        }
-    };
-    while i < chars.len() {
-        match ch(i) {
-            Some(c) if is_blank(c) => i += 1,
-            Some('#') => break,
-            Some('"') => {
-                let (value, next) = string(i, i + 1)?;
-                tokens.push(Token {
-                    column: i + 1,
-                    text: &line[byte_at(i)..byte_at(next)],
-                    kind: Kind::Str(value),
-                });
-                i = next;
-                if let Some(c) = ch(i).filter(|&c| !is_blank(c) && c != '#')
-                    && !(c == '=' && ch(i + 1) == Some('>'))
-                {
-                    return Err(error(i + 1, format!("unexpected `{c}` after a string")));
-                }
-            }
-            Some('=') if ch(i + 1) == Some('>') => {
-                tokens.push(Token {
-                    column: i + 1,
-                    text: "=>",
-                    kind: Kind::Arrow,
-                });
-                i += 2;
-            }
-            Some(_) => {
-                let start = i;
-                let mut kind = Kind::Word;
-                let mut end = i;
-                while let Some(c) = ch(end) {
-                    if is_blank(c) || c == '#' || (c == '=' && ch(end + 1) == Some('>')) {
-                        break;
-                    }
-                    if c == '"' {
-                        if end > start && ch(end - 1) == Some('=') && kind == Kind::Word {
-                            let (value, next) = string(end, start + 1)?;
-                            kind = Kind::KeyStr(value);
-                            end = next;
-                            if let Some(c) = ch(end).filter(|&c| !is_blank(c) && c != '#')
-                                && !(c == '=' && ch(end + 1) == Some('>'))
-                            {
-                                return Err(error(
-                                    end + 1,
-                                    format!("unexpected `{c}` after a string"),
-                                ));
-                            }
-                            break;
-                        }
-                        return Err(error(end + 1, "a quote inside a word".into()));
-                    }
-                    end += 1;
-                }
-                tokens.push(Token {
-                    column: start + 1,
-                    text: &line[byte_at(start)..byte_at(end)],
-                    kind,
-                });
-                i = end;
-            }
-            None => break,
-        }
-    }
-    Ok(tokens)
-}
-
 /// The namespace of implicit names: `6295df40-35ee-11d1-8707-00c04fd93327` (TRACE.md).
 const NAMESPACE: Uuid = Uuid::from_u128(0x6295df40_35ee_11d1_8707_00c04fd93327);
 
@@ -386,12 +265,20 @@ fn is_name(text: &str) -> bool {
         && !is_guid_shaped(text)
 }
 
-/// The parser's memory across lines: declared and used names. Everything else is per line, so
-/// memory does not grow with the number of lines.
+/// The names of a trace and their GUIDs. The hasher is seeded per process, so names from an
+/// untrusted trace cannot be chosen to collide.
+type Names = HashMap<String, Guid, foldhash::fast::RandomState>;
+
+/// The parser's memory across lines: declared and used names, and buffers reused from line to
+/// line. Nothing else outlives a line, so memory does not grow with the number of lines.
 #[derive(Debug, Default)]
 pub struct Parser {
-    /// Each name seen, with its GUID and whether it was declared (rather than only used).
-    names: HashMap<String, Guid>,
+    /// Each name seen, declared or only used, with its GUID.
+    names: Names,
+    /// The current line's tokens.
+    tokens: Vec<Span>,
+    /// An item list to fill, given back by [`Parser::recycle`].
+    spare_items: Vec<ItemId>,
 }
 
 /// One parsed line.
@@ -413,56 +300,155 @@ pub enum Line {
 /// The tokens of one line, consumed left to right.
 struct Cursor<'p, 'a> {
     line: usize,
-    end_column: usize,
-    tokens: std::iter::Peekable<std::vec::IntoIter<Token<'a>>>,
-    names: &'p mut HashMap<String, Guid>,
+    text: &'a str,
+    tokens: std::slice::Iter<'p, Span>,
+    names: &'p mut Names,
+    spare_items: &'p mut Vec<ItemId>,
 }
 
-impl<'a> Cursor<'_, 'a> {
-    fn error(&self, column: usize, message: impl Into<String>) -> SyntaxError {
+/// The keys of `key=value` options and the bare flags (TRACE.md "Events").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Key {
+    Cookie,
+    Reserved,
+    Name,
+    Flags,
+    Status,
+    Text,
+    Value,
+    Max,
+    Mask,
+    Error,
+    Item,
+    Jump,
+}
+
+impl Key {
+    /// The key as a trace spells it.
+    const fn name(self) -> &'static str {
+        match self {
+            Self::Cookie => "cookie",
+            Self::Reserved => "reserved",
+            Self::Name => "name",
+            Self::Flags => "flags",
+            Self::Status => "status",
+            Self::Text => "text",
+            Self::Value => "value",
+            Self::Max => "max",
+            Self::Mask => "mask",
+            Self::Error => "error",
+            Self::Item => "item",
+            Self::Jump => "jump",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "cookie" => Self::Cookie,
+            "reserved" => Self::Reserved,
+            "name" => Self::Name,
+            "flags" => Self::Flags,
+            "status" => Self::Status,
+            "text" => Self::Text,
+            "value" => Self::Value,
+            "max" => Self::Max,
+            "mask" => Self::Mask,
+            "error" => Self::Error,
+            "item" => Self::Item,
+            "jump" => Self::Jump,
+            _ => return None,
+        })
+    }
+}
+
+/// At most this many options on a line: each known key once (Progress has the most, five).
+const MAX_OPTIONS: usize = 5;
+
+/// The options of a line (`key=value` and bare flags), in line order, each key at most once.
+struct Options<'p, 'a> {
+    text: &'a str,
+    /// The options' tokens.
+    spans: &'p [Span],
+    /// The key of each of `spans`.
+    keys: [Option<Key>; MAX_OPTIONS],
+}
+
+impl<'a> Options<'_, 'a> {
+    /// The token of `key`, if present.
+    fn get(&self, key: Key) -> Option<Token<'a>> {
+        let n = self.keys.iter().position(|&k| k == Some(key))?;
+        self.spans.get(n).map(|span| Token::new(self.text, span))
+    }
+
+    /// Whether `key` is present.
+    fn has(&self, key: Key) -> bool {
+        self.keys.contains(&Some(key))
+    }
+
+    /// Each option's token and key, in line order.
+    fn iter(&self) -> impl Iterator<Item = (Token<'a>, Key)> {
+        let text = self.text;
+        self.spans
+            .iter()
+            .zip(self.keys.iter().flatten())
+            .map(move |(span, &key)| (Token::new(text, span), key))
+    }
+}
+
+impl<'p, 'a> Cursor<'p, 'a> {
+    /// An error at byte `offset` of the line (its column is counted now).
+    fn error(&self, offset: usize, message: impl Into<String>) -> SyntaxError {
         SyntaxError {
             line: self.line,
-            column,
+            column: column(self.text, offset),
             message: message.into(),
         }
     }
 
+    /// A missing token: one column past the line's last character.
     fn missing(&self, what: &str) -> SyntaxError {
-        self.error(self.end_column, format!("{what} expected"))
+        self.error(self.text.len(), format!("{what} expected"))
+    }
+
+    fn peek(&self) -> Option<Token<'a>> {
+        let text = self.text;
+        self.tokens
+            .as_slice()
+            .first()
+            .map(|span| Token::new(text, span))
+    }
+
+    fn next(&mut self) -> Option<Token<'a>> {
+        let text = self.text;
+        self.tokens.next().map(|span| Token::new(text, span))
     }
 
     /// The next token if it is a positional argument (a word that is not `key=value`).
     fn positional(&mut self, what: &str) -> Result<Token<'a>, SyntaxError> {
-        let (column, text, positional) = match self.tokens.peek() {
-            None => return Err(self.missing(what)),
-            Some(t) => (
-                t.column,
-                t.text,
-                t.kind == Kind::Word && !t.text.contains('='),
-            ),
-        };
-        if !positional {
-            return Err(self.error(column, format!("{what} expected, found `{text}`")));
+        match self.peek() {
+            None => Err(self.missing(what)),
+            Some(t) if t.kind == Kind::Word => {
+                self.tokens.next();
+                Ok(t)
+            }
+            Some(t) => Err(self.error(t.start, format!("{what} expected, found `{}`", t.text))),
         }
-        self.tokens.next().ok_or_else(|| self.missing(what))
     }
 
-    fn id(&mut self, token: &Token<'_>) -> Result<Guid, SyntaxError> {
-        let text = token.text;
+    /// An ID (the text of the token at byte `start`): a GUID, a name or `null`.
+    fn id(&mut self, start: usize, text: &str) -> Result<Guid, SyntaxError> {
         if let Ok(guid) = text.parse::<Guid>() {
+            return Ok(guid);
+        }
+        // Only names are in the table: none is `null` or shaped like a GUID.
+        if let Some(&guid) = self.names.get(text) {
             return Ok(guid);
         }
         if text == "null" {
             return Ok(Guid::NULL);
         }
         if !is_name(text) {
-            return Err(self.error(
-                token.column,
-                format!("`{text}` is not a GUID, a name or null"),
-            ));
-        }
-        if let Some(&guid) = self.names.get(text) {
-            return Ok(guid);
+            return Err(self.error(start, format!("`{text}` is not a GUID, a name or null")));
         }
         let guid = Guid::from_uuid(Uuid::new_v5(&NAMESPACE, text.as_bytes()));
         self.names.insert(text.to_owned(), guid);
@@ -471,23 +457,21 @@ impl<'a> Cursor<'_, 'a> {
 
     fn item(&mut self) -> Result<ItemId, SyntaxError> {
         let token = self.positional("an item")?;
-        self.id(&token).map(ItemId::from)
+        self.id(token.start, token.text).map(ItemId::from)
     }
 
     fn error_id(&mut self) -> Result<ErrorId, SyntaxError> {
         let token = self.positional("an error id")?;
-        self.id(&token).map(ErrorId::from)
+        self.id(token.start, token.text).map(ErrorId::from)
     }
 
-    /// Zero or more ids, up to the first `key=value`, string or `=>`.
+    /// Zero or more ids, up to the first `key=value`, string or `=>`, in the parser's spare list.
     fn items(&mut self) -> Result<Vec<ItemId>, SyntaxError> {
-        let mut items = Vec::new();
-        while let Some(t) = self.tokens.peek() {
-            if t.kind != Kind::Word || t.text.contains('=') {
-                break;
-            }
-            let token = self.positional("an item")?;
-            items.push(ItemId::from(self.id(&token)?));
+        let mut items = std::mem::take(self.spare_items);
+        items.clear();
+        while let Some(t) = self.peek().filter(|t| t.kind == Kind::Word) {
+            self.tokens.next();
+            items.push(ItemId::from(self.id(t.start, t.text)?));
         }
         Ok(items)
     }
@@ -496,7 +480,7 @@ impl<'a> Cursor<'_, 'a> {
         let token = self.positional("an HRESULT")?;
         parse_hr(token.text).ok_or_else(|| {
             self.error(
-                token.column,
+                token.start,
                 format!(
                     "`{}` is not an HRESULT name or 0x and 1 to 8 hex digits",
                     token.text
@@ -510,93 +494,76 @@ impl<'a> Cursor<'_, 'a> {
         match token.text {
             t if t == yes => Ok(true),
             t if t == no => Ok(false),
-            t => Err(self.error(token.column, format!("{what} expected, found `{t}`"))),
+            t => Err(self.error(token.start, format!("{what} expected, found `{t}`"))),
         }
     }
 
     /// The options after the positional arguments: `key=value` (each at most once) and bare
     /// flags from `flags`.
-    fn options(
-        &mut self,
-        keys: &[&'static str],
-        flags: &[&'static str],
-    ) -> Result<Vec<(Token<'a>, &'static str)>, SyntaxError> {
-        let mut seen: Vec<(Token<'a>, &'static str)> = Vec::new();
-        while let Some(t) = self.tokens.peek() {
-            if t.kind == Kind::Arrow {
-                break;
+    fn options(&mut self, keys: &[Key], flags: &[Key]) -> Result<Options<'p, 'a>, SyntaxError> {
+        let mut options = Options {
+            text: self.text,
+            spans: self.tokens.as_slice(),
+            keys: [None; MAX_OPTIONS],
+        };
+        let mut count = 0;
+        while let Some(token) = self.peek().filter(|t| t.kind != Kind::Arrow) {
+            self.tokens.next();
+            if matches!(token.kind, Kind::Str | Kind::Arrow) {
+                return Err(self.error(token.start, format!("unexpected `{}`", token.text)));
             }
-            let token = self
-                .tokens
-                .next()
-                .ok_or_else(|| self.missing("an option"))?;
-            let key = match &token.kind {
-                Kind::KeyStr(_) => token.text.split('=').next().unwrap_or(""),
-                Kind::Word => token.text.split('=').next().unwrap_or(""),
-                Kind::Str(_) | Kind::Arrow => {
-                    return Err(self.error(token.column, format!("unexpected `{}`", token.text)));
-                }
-            };
-            let is_flag = token.kind == Kind::Word && !token.text.contains('=');
-            let known = if is_flag {
-                flags.iter().find(|&&f| f == key)
-            } else {
-                keys.iter().find(|&&k| k == key)
-            };
-            let Some(&known) = known else {
+            let is_flag = token.kind == Kind::Word;
+            let allowed = if is_flag { flags } else { keys };
+            let Some(known) = Key::from_name(token.key()).filter(|k| allowed.contains(k)) else {
                 let what = if is_flag { "unexpected" } else { "unknown key" };
-                return Err(self.error(token.column, format!("{what} `{}`", token.text)));
+                return Err(self.error(token.start, format!("{what} `{}`", token.text)));
             };
-            if seen.iter().any(|(_, k)| *k == known) {
-                return Err(self.error(token.column, format!("`{known}` given twice")));
+            if options.has(known) {
+                return Err(self.error(token.start, format!("`{}` given twice", known.name())));
             }
-            seen.push((token, known));
+            // Each known key at most once, so there is a slot (MAX_OPTIONS covers every event).
+            let Some(slot) = options.keys.get_mut(count) else {
+                return Err(self.error(token.start, format!("unexpected `{}`", token.text)));
+            };
+            *slot = Some(known);
+            count += 1;
         }
-        Ok(seen)
+        options.spans = options.spans.get(..count).unwrap_or_default();
+        Ok(options)
     }
 
     /// `=> HR` at the end of the line, if present; nothing may follow it.
     fn arrow(&mut self, allowed: bool) -> Result<Option<(HResult, usize)>, SyntaxError> {
-        let Some(t) = self.tokens.next() else {
+        let Some(t) = self.next() else {
             return Ok(None);
         };
         if t.kind != Kind::Arrow || !allowed {
-            return Err(self.error(t.column, format!("unexpected `{}` after the event", t.text)));
+            return Err(self.error(t.start, format!("unexpected `{}` after the event", t.text)));
         }
         let hr = self.positional("an HRESULT after =>")?;
         let value = parse_hr(hr.text).ok_or_else(|| {
             self.error(
-                hr.column,
+                hr.start,
                 format!(
                     "`{}` is not an HRESULT name or 0x and 1 to 8 hex digits",
                     hr.text
                 ),
             )
         })?;
-        if let Some(extra) = self.tokens.next() {
+        if let Some(extra) = self.next() {
             return Err(self.error(
-                extra.column,
+                extra.start,
                 format!("unexpected `{}` after the result", extra.text),
             ));
         }
-        Ok(Some((value, hr.column)))
+        Ok(Some((value, hr.start)))
     }
 
     fn end(&mut self) -> Result<(), SyntaxError> {
-        match self.tokens.next() {
+        match self.next() {
             None => Ok(()),
-            Some(t) => {
-                Err(self.error(t.column, format!("unexpected `{}` after the event", t.text)))
-            }
+            Some(t) => Err(self.error(t.start, format!("unexpected `{}` after the event", t.text))),
         }
-    }
-}
-
-/// The value of a `key=value` token (for `key="…"`, the unescaped string).
-fn value_of<'t>(token: &'t Token<'_>) -> &'t str {
-    match &token.kind {
-        Kind::KeyStr(value) => value,
-        _ => token.text.split_once('=').map_or("", |(_, v)| v),
     }
 }
 
@@ -695,6 +662,18 @@ impl Parser {
         Self::default()
     }
 
+    /// Takes back the item list of an event that was handed out, to fill it again: a parser that
+    /// gets its events back allocates nothing per event.
+    pub(crate) fn recycle(&mut self, call: Call) {
+        if let Call::EnumSyncMgrItems { items }
+        | Call::PrepareForSync { items, .. }
+        | Call::ShowErrorCompleted { items, .. } = call
+            && items.capacity() > self.spare_items.capacity()
+        {
+            self.spare_items = items;
+        }
+    }
+
     /// Parses one line (without its line end).
     ///
     /// # Errors
@@ -710,21 +689,20 @@ impl Parser {
     /// assert_eq!(event.recorded, Some(HResult::S_OK));
     /// ```
     pub fn parse_line(&mut self, line_no: usize, text: &str) -> Result<Line, SyntaxError> {
-        let tokens = tokenize(line_no, text)?;
-        let end_column = text.chars().count() + 1;
-        let mut tokens = tokens.into_iter().peekable();
-        let Some(first) = tokens.next() else {
-            return Ok(Line::Empty);
-        };
+        tokenize(line_no, text, &mut self.tokens)?;
         let mut c = Cursor {
             line: line_no,
-            end_column,
-            tokens,
+            text,
+            tokens: self.tokens.iter(),
             names: &mut self.names,
+            spare_items: &mut self.spare_items,
         };
-        if first.kind != Kind::Word {
+        let Some(first) = c.next() else {
+            return Ok(Line::Empty);
+        };
+        if !matches!(first.kind, Kind::Word | Kind::Pair { .. }) {
             return Err(c.error(
-                first.column,
+                first.start,
                 format!("an event expected, found `{}`", first.text),
             ));
         }
@@ -732,20 +710,20 @@ impl Parser {
             let name = c.positional("a name")?;
             if !is_name(name.text) {
                 return Err(c.error(
-                    name.column,
+                    name.start,
                     format!("`{}` cannot be declared as a name", name.text),
                 ));
             }
             if c.names.contains_key(name.text) {
                 return Err(c.error(
-                    name.column,
+                    name.start,
                     format!("`{}` was already used or declared", name.text),
                 ));
             }
             let guid_token = c.positional("a GUID")?;
             let guid = guid_token.text.parse::<Guid>().map_err(|_| {
                 c.error(
-                    guid_token.column,
+                    guid_token.start,
                     format!("`{}` is not a GUID", guid_token.text),
                 )
             })?;
@@ -758,7 +736,7 @@ impl Parser {
         }
         let (call, arrow_allowed) = parse_call(&mut c, &first)?;
         let recorded = c.arrow(arrow_allowed)?;
-        if let (Call::Progress { .. }, Some((hr, column))) = (&call, recorded)
+        if let (Call::Progress { .. }, Some((hr, at))) = (&call, recorded)
             && ![
                 HResult::S_OK,
                 HResult::S_SYNCMGR_CANCELITEM,
@@ -767,7 +745,7 @@ impl Parser {
             .contains(&hr)
         {
             return Err(c.error(
-                column,
+                at,
                 "Progress is answered S_OK, S_SYNCMGR_CANCELITEM or S_SYNCMGR_CANCELALL",
             ));
         }
@@ -780,27 +758,23 @@ impl Parser {
 }
 
 /// The number in a `key=N` option.
-fn number_option(c: &Cursor<'_, '_>, token: &Token<'_>) -> Result<i64, SyntaxError> {
-    parse_number(value_of(token)).ok_or_else(|| {
+fn number_option(c: &Cursor<'_, '_>, token: Token<'_>) -> Result<i64, SyntaxError> {
+    parse_number(&token.value()).ok_or_else(|| {
         c.error(
-            token.column,
+            token.start,
             format!("`{}`: a number from -2^31 to 2^32-1 expected", token.text),
         )
     })
 }
 
-fn find<'t, 'a>(options: &'t [(Token<'a>, &'static str)], key: &str) -> Option<&'t Token<'a>> {
-    options.iter().find(|(_, k)| *k == key).map(|(t, _)| t)
-}
-
 /// The event and its arguments; `true` when `=> HR` may follow.
 fn parse_call(c: &mut Cursor<'_, '_>, first: &Token<'_>) -> Result<(Call, bool), SyntaxError> {
-    let reserved =
-        |c: &Cursor<'_, '_>, options: &[(Token<'_>, &'static str)]| -> Result<u32, SyntaxError> {
-            find(options, "reserved")
-                .map(|t| number_option(c, t).map(dword))
-                .unwrap_or(Ok(0))
-        };
+    let reserved = |c: &Cursor<'_, '_>, options: &Options<'_, '_>| -> Result<u32, SyntaxError> {
+        options
+            .get(Key::Reserved)
+            .map(|t| number_option(c, t).map(dword))
+            .unwrap_or(Ok(0))
+    };
     let call = match first.text {
         "Initialize" => {
             let token = c.positional("FLAGS")?;
@@ -808,18 +782,16 @@ fn parse_call(c: &mut Cursor<'_, '_>, first: &Token<'_>) -> Result<(Call, bool),
             for part in token.text.split('|') {
                 flags |= flag_value(part).ok_or_else(|| {
                     c.error(
-                        token.column,
+                        token.start,
                         format!("`{}` is not a FLAGS value", token.text),
                     )
                 })?;
             }
-            let options = c.options(&["cookie", "reserved"], &[])?;
-            if let Some(cookie) = find(&options, "cookie") {
-                let hex = value_of(cookie);
+            let options = c.options(&[Key::Cookie, Key::Reserved], &[])?;
+            if let Some(cookie) = options.get(Key::Cookie) {
+                let hex = cookie.value();
                 if !hex.len().is_multiple_of(2) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return Err(
-                        c.error(cookie.column, "the cookie is an even number of hex digits")
-                    );
+                    return Err(c.error(cookie.start, "the cookie is an even number of hex digits"));
                 }
             }
             Call::Initialize {
@@ -828,13 +800,16 @@ fn parse_call(c: &mut Cursor<'_, '_>, first: &Token<'_>) -> Result<(Call, bool),
             }
         }
         "GetHandlerInfo" => {
-            let options = c.options(&["name", "flags"], &[])?;
-            let name_units = match find(&options, "name") {
-                Some(t) if matches!(t.kind, Kind::KeyStr(_)) => value_of(t).encode_utf16().count(),
-                Some(t) => return Err(c.error(t.column, "the name is a quoted string")),
+            let options = c.options(&[Key::Name, Key::Flags], &[])?;
+            let name_units = match options.get(Key::Name) {
+                Some(t) if matches!(t.kind, Kind::KeyStr { .. }) => {
+                    t.value().encode_utf16().count()
+                }
+                Some(t) => return Err(c.error(t.start, "the name is a quoted string")),
                 None => 0,
             };
-            let flags = find(&options, "flags")
+            let flags = options
+                .get(Key::Flags)
                 .map(|t| number_option(c, t).map(dword))
                 .unwrap_or(Ok(0))?;
             Call::GetHandlerInfo { name_units, flags }
@@ -847,14 +822,13 @@ fn parse_call(c: &mut Cursor<'_, '_>, first: &Token<'_>) -> Result<(Call, bool),
         "SetItemStatus" => {
             let item = c.item()?;
             let token = c.positional("a STATUS")?;
-            let status = status_value(token.text).ok_or_else(|| {
-                c.error(token.column, format!("`{}` is not a STATUS", token.text))
-            })?;
+            let status = status_value(token.text)
+                .ok_or_else(|| c.error(token.start, format!("`{}` is not a STATUS", token.text)))?;
             Call::SetItemStatus { item, status }
         }
         "PrepareForSync" => {
             let items = c.items()?;
-            let options = c.options(&["reserved"], &[])?;
+            let options = c.options(&[Key::Reserved], &[])?;
             Call::PrepareForSync {
                 items,
                 reserved: reserved(c, &options)?,
@@ -874,7 +848,7 @@ fn parse_call(c: &mut Cursor<'_, '_>, first: &Token<'_>) -> Result<(Call, bool),
                 "ShowError" => Method::ShowError,
                 other => {
                     return Err(c.error(
-                        token.column,
+                        token.start,
                         format!("`{other}` has no separate return (PrepareForSync, Synchronize, ShowProperties or ShowError)"),
                     ));
                 }
@@ -900,27 +874,27 @@ fn parse_call(c: &mut Cursor<'_, '_>, first: &Token<'_>) -> Result<(Call, bool),
         "LogError" => parse_log_error(c)?,
         "DeleteLogError" => {
             let error = c.error_id()?;
-            let options = c.options(&["reserved"], &[])?;
+            let options = c.options(&[Key::Reserved], &[])?;
             Call::DeleteLogError {
                 error,
                 reserved: reserved(c, &options)?,
             }
         }
         "EstablishConnection" => {
-            let has_name = match c.tokens.peek() {
-                Some(t) if matches!(t.kind, Kind::Str(_)) => {
+            let has_name = match c.peek() {
+                Some(t) if matches!(t.kind, Kind::Str) => {
                     c.tokens.next();
                     true
                 }
                 _ => false,
             };
-            let options = c.options(&["reserved"], &[])?;
+            let options = c.options(&[Key::Reserved], &[])?;
             Call::EstablishConnection {
                 has_name,
                 reserved: reserved(c, &options)?,
             }
         }
-        other => return Err(c.error(first.column, format!("`{other}` is not an event"))),
+        other => return Err(c.error(first.start, format!("`{other}` is not an event"))),
     };
     Ok((call, true))
 }
@@ -929,23 +903,23 @@ fn parse_call(c: &mut Cursor<'_, '_>, first: &Token<'_>) -> Result<(Call, bool),
 /// a field bit set without its key is an error, and bits that name no field are passed on.
 fn mask_of(
     c: &Cursor<'_, '_>,
-    options: &[(Token<'_>, &'static str)],
-    fields: &[(&str, u32)],
+    options: &Options<'_, '_>,
+    fields: &[(Key, u32)],
 ) -> Result<u32, SyntaxError> {
-    let Some(token) = find(options, "mask") else {
+    let Some(token) = options.get(Key::Mask) else {
         return Ok(fields
             .iter()
-            .filter(|(key, _)| find(options, key).is_some())
+            .filter(|(key, _)| options.has(*key))
             .fold(0, |m, (_, bit)| m | bit));
     };
     let mask = dword(number_option(c, token)?);
     match fields
         .iter()
-        .find(|(key, bit)| mask & bit != 0 && find(options, key).is_none())
+        .find(|(key, bit)| mask & bit != 0 && !options.has(*key))
     {
         Some((key, _)) => Err(c.error(
-            token.column,
-            format!("mask sets the bit of `{key}`, which is missing"),
+            token.start,
+            format!("mask sets the bit of `{}`, which is missing", key.name()),
         )),
         None => Ok(mask),
     }
@@ -955,27 +929,30 @@ fn mask_of(
 /// fields are carried (TRACE.md).
 fn parse_progress(c: &mut Cursor<'_, '_>) -> Result<Call, SyntaxError> {
     let item = c.item()?;
-    let options = c.options(&["status", "text", "value", "max", "mask"], &[])?;
+    let options = c.options(
+        &[Key::Status, Key::Text, Key::Value, Key::Max, Key::Mask],
+        &[],
+    )?;
     let fields = [
-        ("text", ProgressMask::STATUSTEXT.bits()),
-        ("status", ProgressMask::STATUSTYPE.bits()),
-        ("value", ProgressMask::PROGVALUE.bits()),
-        ("max", ProgressMask::MAXVALUE.bits()),
+        (Key::Text, ProgressMask::STATUSTEXT.bits()),
+        (Key::Status, ProgressMask::STATUSTYPE.bits()),
+        (Key::Value, ProgressMask::PROGVALUE.bits()),
+        (Key::Max, ProgressMask::MAXVALUE.bits()),
     ];
     // Every present key must be well formed, whether its bit is set or not.
     let mut progress = ProgressItem::default();
-    for (token, key) in &options {
-        match *key {
-            "status" => {
-                progress.status = status_value(value_of(token)).ok_or_else(|| {
-                    c.error(token.column, format!("`{}`: a STATUS expected", token.text))
+    for (token, key) in options.iter() {
+        match key {
+            Key::Status => {
+                progress.status = status_value(&token.value()).ok_or_else(|| {
+                    c.error(token.start, format!("`{}`: a STATUS expected", token.text))
                 })?;
             }
-            "text" if !matches!(token.kind, Kind::KeyStr(_)) => {
-                return Err(c.error(token.column, "the text is a quoted string"));
+            Key::Text if !matches!(token.kind, Kind::KeyStr { .. }) => {
+                return Err(c.error(token.start, "the text is a quoted string"));
             }
-            "value" => progress.value = int(number_option(c, token)?),
-            "max" => progress.max = int(number_option(c, token)?),
+            Key::Value => progress.value = int(number_option(c, token)?),
+            Key::Max => progress.max = int(number_option(c, token)?),
             _ => {}
         }
     }
@@ -999,12 +976,12 @@ fn parse_progress(c: &mut Cursor<'_, '_>) -> Result<Call, SyntaxError> {
 fn parse_log_error(c: &mut Cursor<'_, '_>) -> Result<Call, SyntaxError> {
     let token = c.positional("a LEVEL")?;
     let level = level_value(token.text)
-        .ok_or_else(|| c.error(token.column, format!("`{}` is not a LEVEL", token.text)))?;
-    match c.tokens.next() {
-        Some(t) if matches!(t.kind, Kind::Str(_)) => {}
+        .ok_or_else(|| c.error(token.start, format!("`{}` is not a LEVEL", token.text)))?;
+    match c.next() {
+        Some(t) if matches!(t.kind, Kind::Str) => {}
         Some(t) => {
             return Err(c.error(
-                t.column,
+                t.start,
                 format!(
                     "the error text (a quoted string) expected, found `{}`",
                     t.text
@@ -1013,32 +990,23 @@ fn parse_log_error(c: &mut Cursor<'_, '_>) -> Result<Call, SyntaxError> {
         }
         None => return Err(c.missing("the error text (a quoted string)")),
     }
-    let options = c.options(&["error", "item", "mask"], &["jump"])?;
+    let options = c.options(&[Key::Error, Key::Item, Key::Mask], &[Key::Jump])?;
     let mut info = LogErrorInfo::default();
-    if find(&options, "jump").is_some() {
+    if options.has(Key::Jump) {
         info.error_flags = crate::ErrorFlags::ENABLEJUMPTEXT.bits();
     }
-    for (token, key) in &options {
-        let text = value_of(token);
-        let column = token.column;
-        let as_id = |c: &mut Cursor<'_, '_>| {
-            let probe = Token {
-                column,
-                text,
-                kind: Kind::Word,
-            };
-            c.id(&probe)
-        };
-        match *key {
-            "error" => info.error_id = ErrorId::from(as_id(c)?),
-            "item" => info.item = ItemId::from(as_id(c)?),
+    for (token, key) in options.iter() {
+        // The value names an id, with the column of its `key=value` token.
+        match key {
+            Key::Error => info.error_id = ErrorId::from(c.id(token.start, &token.value())?),
+            Key::Item => info.item = ItemId::from(c.id(token.start, &token.value())?),
             _ => {}
         }
     }
     let fields = [
-        ("jump", LogErrorMask::ERRORFLAGS.bits()),
-        ("error", LogErrorMask::ERRORID.bits()),
-        ("item", LogErrorMask::ITEMID.bits()),
+        (Key::Jump, LogErrorMask::ERRORFLAGS.bits()),
+        (Key::Error, LogErrorMask::ERRORID.bits()),
+        (Key::Item, LogErrorMask::ITEMID.bits()),
     ];
     info.mask = mask_of(c, &options, &fields)?;
     let mask = info.mask;
