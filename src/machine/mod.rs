@@ -1468,6 +1468,7 @@ impl Instance {
     /// assert_eq!(HResult::from(instance.set_item_status(a, 1)), HResult::S_OK);
     /// assert!(instance.is_skip_requested(a));
     /// ```
+    #[inline]
     pub fn set_item_status(&mut self, item: ItemId, status: u32) -> Result<Accepted, Error> {
         const ACCEPTED: Accepted = Accepted {
             event: EventKind::SetItemStatus,
@@ -1637,6 +1638,7 @@ impl Instance {
     /// let hr = HResult::from(Instance::new().progress(ItemId::from_u128(1), p, ProgressAnswer::Continue));
     /// assert_eq!(hr, HResult::E_UNEXPECTED);
     /// ```
+    #[inline]
     pub fn progress(
         &mut self,
         item: ItemId,
