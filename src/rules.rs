@@ -679,6 +679,11 @@ impl StatusSet {
         Self(self.0 | Self::bit(status))
     }
 
+    /// The set as bits by [`SyncMgrStatus::ordinal`].
+    pub(crate) const fn bits(self) -> u16 {
+        self.0
+    }
+
     /// The union.
     #[must_use]
     pub const fn union(self, other: Self) -> Self {

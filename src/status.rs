@@ -103,6 +103,16 @@ impl SyncMgrStatus {
         }
     }
 
+    /// The ordinal of the status with this DWORD value, `None` for any other value: the
+    /// engine's hot path works on ordinals.
+    pub(crate) const fn ordinal_of_u32(value: u32) -> Option<u32> {
+        match value {
+            0..=8 => Some(value),
+            0x100 => Some(9),
+            _ => None,
+        }
+    }
+
     /// The inverse of [`Self::ordinal`]; `None` outside 0–9.
     pub(crate) const fn from_ordinal(ordinal: u32) -> Option<Self> {
         Self::from_u32(if ordinal == 9 { 0x100 } else { ordinal })

@@ -839,11 +839,11 @@ impl Instance {
         }
         let mut word = found.word;
         if mask & crate::ProgressMask::STATUSTYPE.bits() != 0 {
-            let to = SyncMgrStatus::from_u32(status)?;
-            if !word.successors().contains(to) {
+            let to = SyncMgrStatus::ordinal_of_u32(status)?;
+            if !word.may_become(to) {
                 return None;
             }
-            word = word.with_status(to);
+            word = word.with_ordinal(to);
         }
         // R-PROG: an item final after this call's own status is left alone by CANCELITEM.
         if answer == ProgressAnswer::CancelItem && !word.is_final() {
@@ -1468,7 +1468,8 @@ impl Instance {
     /// assert_eq!(HResult::from(instance.set_item_status(a, 1)), HResult::S_OK);
     /// assert!(instance.is_skip_requested(a));
     /// ```
-    #[inline]
+    // Always inlined: the fast path is a few dozen instructions, the slow ones are outlined.
+    #[inline(always)]
     pub fn set_item_status(&mut self, item: ItemId, status: u32) -> Result<Accepted, Error> {
         const ACCEPTED: Accepted = Accepted {
             event: EventKind::SetItemStatus,

@@ -78,7 +78,17 @@ impl Word {
     }
 
     pub(crate) const fn with_status(self, status: SyncMgrStatus) -> Self {
-        Self((self.0 & !Self::STATUS_MASK) | (status.ordinal() << Self::POS_BITS))
+        self.with_ordinal(status.ordinal())
+    }
+
+    /// The status with this ordinal (0–9, from [`SyncMgrStatus::ordinal_of_u32`]).
+    pub(crate) const fn with_ordinal(self, ordinal: u32) -> Self {
+        Self((self.0 & !Self::STATUS_MASK) | ((ordinal << Self::POS_BITS) & Self::STATUS_MASK))
+    }
+
+    /// The status graph lets this item move to the status with ordinal `to` (0–9).
+    pub(crate) fn may_become(self, to: u32) -> bool {
+        (self.successors().bits() >> (to & 0xF)) & 1 != 0
     }
 
     pub(crate) const fn with_skip(self) -> Self {
@@ -137,17 +147,21 @@ pub(crate) struct Record {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Item<'a> {
     pub(crate) word: Word,
-    cold: &'a Cold,
+    cold: &'a [Cold],
 }
 
 impl Item<'_> {
     /// The last progress value and maximum ([`UNKNOWN`] if not reported).
-    pub(crate) const fn last_progress(self) -> (i32, i32) {
-        (self.cold.value, self.cold.max)
+    pub(crate) fn last_progress(self) -> (i32, i32) {
+        self.cold
+            .get(self.word.pos())
+            .map_or((UNKNOWN, UNKNOWN), |cold| (cold.value, cold.max))
     }
 
-    pub(crate) const fn final_at(self) -> u32 {
-        self.cold.final_at
+    pub(crate) fn final_at(self) -> u32 {
+        self.cold
+            .get(self.word.pos())
+            .map_or(NEVER, |cold| cold.final_at)
     }
 }
 
@@ -292,7 +306,7 @@ impl Selection {
         let slot = self.table.find(hash, |slot| slot.id == id)?;
         Some(Item {
             word: slot.word,
-            cold: self.cold.get(slot.word.pos())?,
+            cold: &self.cold,
         })
     }
 
@@ -310,17 +324,15 @@ impl Selection {
         let hash = self.hasher.hash_one(id);
         let Self { table, cold, .. } = self;
         let slot = table.find_mut(hash, |slot| slot.id == id);
-        let found = slot.as_deref().and_then(|slot| {
-            Some(Item {
-                word: slot.word,
-                cold: cold.get(slot.word.pos())?,
-            })
+        let found = slot.as_deref().map(|slot| Item {
+            word: slot.word,
+            cold,
         });
         let (Some(change), Some(slot)) = (judge(found)?, slot) else {
             return Ok(());
         };
         slot.word = change.word;
-        if change.value == KEEP && change.max == KEEP && !change.became_final {
+        if (change.value == KEEP) & (change.max == KEEP) & !change.became_final {
             return Ok(());
         }
         if let Some(cold) = cold.get_mut(change.word.pos()) {
