@@ -1477,10 +1477,19 @@ impl Instance {
         };
         // The hot path: in its window, a skip request takes one flag test and one probe; every
         // other case is decided by the same `decide` as `handle`'s.
-        if self.hot.skip && status == SyncMgrStatus::Skipped as u32 {
-            self.selection
-                .update(item, &mut self.epoch, |found| Self::judge_skip(item, found))?;
-            return Ok(ACCEPTED);
+        if status == SyncMgrStatus::Skipped as u32 {
+            if self.hot.skip {
+                self.selection
+                    .update(item, &mut self.epoch, |found| Self::judge_skip(item, found))?;
+                return Ok(ACCEPTED);
+            }
+            // Out of its window: life not Ready, or the pass table refuses (what `decide`
+            // answers, without walking it).
+            let kind = EventKind::SetItemStatus;
+            return Err(match self.life {
+                Life::Ready => Self::out_of_window(kind, Conflict::Phase(self.phase)),
+                life => Self::out_of_window(kind, Conflict::Life(life)),
+            });
         }
         self.set_item_status_outside_fast_path(item, status)
     }
