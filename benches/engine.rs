@@ -13,55 +13,13 @@
 
 use std::hint::black_box;
 
+mod support;
+
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use mobsync::{
-    HResult, Instance, ItemId, Method, ProgressAnswer, ProgressItem, SyncMgrFlags, SyncMgrStatus,
-};
+use mobsync::{HResult, ItemId, ProgressAnswer, ProgressItem, SyncMgrStatus};
+use support::{baseline, baseline_pass, engine_pass, ids, window_b};
 
 const SIZES: [usize; 4] = [10, 1_000, 100_000, 1_000_000];
-
-fn ids(n: usize) -> Vec<ItemId> {
-    (1..=n as u128)
-        .map(|i| ItemId::from_u128(i.wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835)))
-        .collect()
-}
-
-/// An instance in window B with `items` selected.
-fn window_b(items: &[ItemId]) -> Instance {
-    let mut sync = Instance::new();
-    sync.initialize(0, SyncMgrFlags::from_bits(0x3), HResult::S_OK)
-        .unwrap();
-    sync.set_progress_callback(true).unwrap();
-    sync.prepare_for_sync(items, 0).unwrap();
-    sync.prepare_for_sync_completed(HResult::S_OK).unwrap();
-    sync.returned(Method::PrepareForSync, HResult::S_OK)
-        .unwrap();
-    sync.synchronize().unwrap();
-    sync.returned(Method::Synchronize, HResult::S_OK).unwrap();
-    sync
-}
-
-#[derive(Clone, Copy)]
-struct Entry {
-    status: u32,
-    skip: bool,
-}
-
-type Baseline = hashbrown::HashMap<ItemId, Entry, foldhash::fast::RandomState>;
-
-fn baseline(items: &[ItemId]) -> Baseline {
-    let mut map = Baseline::with_capacity_and_hasher(items.len(), Default::default());
-    for &id in items {
-        map.insert(
-            id,
-            Entry {
-                status: 2,
-                skip: false,
-            },
-        );
-    }
-    map
-}
 
 fn set_item_status(c: &mut Criterion) {
     let mut group = c.benchmark_group("set_item_status");
@@ -171,49 +129,10 @@ fn whole_pass(c: &mut Criterion) {
     let n = 100_000;
     let items = ids(n);
     group.bench_function(BenchmarkId::new("baseline", n), |b| {
-        b.iter(|| {
-            let mut map = Baseline::with_capacity_and_hasher(n, Default::default());
-            for &id in &items {
-                map.insert(
-                    id,
-                    Entry {
-                        status: 2,
-                        skip: false,
-                    },
-                );
-            }
-            for status in [3, 4] {
-                for id in &items {
-                    if let Some(entry) = map.get_mut(id) {
-                        entry.status = status;
-                    }
-                }
-            }
-            black_box(map.len())
-        })
+        b.iter(|| baseline_pass(&items))
     });
-    let updating = ProgressItem::status(SyncMgrStatus::Updating);
-    let succeeded = ProgressItem::status(SyncMgrStatus::Succeeded);
     group.bench_function(BenchmarkId::new("engine", n), |b| {
-        b.iter(|| {
-            let mut sync = Instance::new();
-            sync.initialize(0, SyncMgrFlags::from_bits(0x3), HResult::S_OK)
-                .unwrap();
-            sync.set_progress_callback(true).unwrap();
-            sync.prepare_for_sync(&items, 0).unwrap();
-            sync.prepare_for_sync_completed(HResult::S_OK).unwrap();
-            sync.returned(Method::PrepareForSync, HResult::S_OK)
-                .unwrap();
-            sync.synchronize().unwrap();
-            sync.returned(Method::Synchronize, HResult::S_OK).unwrap();
-            for progress in [updating, succeeded] {
-                for &id in &items {
-                    sync.progress(id, progress, ProgressAnswer::Continue)
-                        .unwrap();
-                }
-            }
-            black_box(sync.synchronize_completed(HResult::S_OK).unwrap())
-        })
+        b.iter(|| engine_pass(&items))
     });
     group.finish();
 }

@@ -13,57 +13,15 @@
 //! `CALLS` is the subject's extra cost per call. Without arguments (as `cargo bench` runs it)
 //! every workload runs once on small sizes, as a smoke test.
 
+mod support;
+
 use std::hint::black_box;
 
-use mobsync::{
-    HResult, Instance, ItemId, Method, ProgressAnswer, ProgressItem, SyncMgrFlags, SyncMgrStatus,
-};
+use mobsync::{HResult, ItemId, ProgressAnswer, ProgressItem, SyncMgrStatus};
+use support::{baseline, baseline_pass, engine_pass, ids, window_b};
 
 const CALLS: usize = 1_000_000;
 const PASSES: usize = 3;
-
-fn ids(n: usize) -> Vec<ItemId> {
-    (1..=n as u128)
-        .map(|i| ItemId::from_u128(i.wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835)))
-        .collect()
-}
-
-/// An instance in window B with `items` selected.
-fn window_b(items: &[ItemId]) -> Instance {
-    let mut sync = Instance::new();
-    sync.initialize(0, SyncMgrFlags::from_bits(0x3), HResult::S_OK)
-        .unwrap();
-    sync.set_progress_callback(true).unwrap();
-    sync.prepare_for_sync(items, 0).unwrap();
-    sync.prepare_for_sync_completed(HResult::S_OK).unwrap();
-    sync.returned(Method::PrepareForSync, HResult::S_OK)
-        .unwrap();
-    sync.synchronize().unwrap();
-    sync.returned(Method::Synchronize, HResult::S_OK).unwrap();
-    sync
-}
-
-#[derive(Clone, Copy)]
-struct Entry {
-    status: u32,
-    skip: bool,
-}
-
-type Baseline = hashbrown::HashMap<ItemId, Entry, foldhash::fast::RandomState>;
-
-fn baseline(items: &[ItemId]) -> Baseline {
-    let mut map = Baseline::with_capacity_and_hasher(items.len(), Default::default());
-    for &id in items {
-        map.insert(
-            id,
-            Entry {
-                status: 2,
-                skip: false,
-            },
-        );
-    }
-    map
-}
 
 const STATUSES: [SyncMgrStatus; 2] = [
     SyncMgrStatus::UpdatingIndeterminate,
@@ -122,42 +80,8 @@ fn run(workload: &str, n: usize, calls: usize, passes: usize) -> Result<(), Stri
                 black_box(HResult::from(sync.set_item_status(black_box(unknown), 1)));
             }
         }
-        "pass" => {
-            let updating = ProgressItem::status(SyncMgrStatus::Updating);
-            let succeeded = ProgressItem::status(SyncMgrStatus::Succeeded);
-            for _ in 0..passes {
-                let mut sync = Instance::new();
-                sync.initialize(0, SyncMgrFlags::from_bits(0x3), HResult::S_OK)
-                    .unwrap();
-                sync.set_progress_callback(true).unwrap();
-                sync.prepare_for_sync(&items, 0).unwrap();
-                sync.prepare_for_sync_completed(HResult::S_OK).unwrap();
-                sync.returned(Method::PrepareForSync, HResult::S_OK)
-                    .unwrap();
-                sync.synchronize().unwrap();
-                sync.returned(Method::Synchronize, HResult::S_OK).unwrap();
-                for progress in [updating, succeeded] {
-                    for &id in &items {
-                        sync.progress(id, progress, ProgressAnswer::Continue)
-                            .unwrap();
-                    }
-                }
-                black_box(sync.synchronize_completed(HResult::S_OK).unwrap());
-            }
-        }
-        "pass-baseline" => {
-            for _ in 0..passes {
-                let mut map = baseline(&items);
-                for status in [3, 4] {
-                    for id in &items {
-                        if let Some(entry) = map.get_mut(id) {
-                            entry.status = status;
-                        }
-                    }
-                }
-                black_box(map.len());
-            }
-        }
+        "pass" => (0..passes).for_each(|_| engine_pass(&items)),
+        "pass-baseline" => (0..passes).for_each(|_| baseline_pass(&items)),
         other => return Err(format!("unknown workload {other}")),
     }
     black_box((&sync, &map));
