@@ -191,6 +191,26 @@ impl ProgressItem {
         self.mask |= 0x1;
         self
     }
+
+    /// The mask has bits outside SYNCMGRPROGRESSITEM's four.
+    pub(crate) const fn has_unknown_bits(self) -> bool {
+        self.mask & !crate::ProgressMask::all().bits() != 0
+    }
+
+    /// The status field is reported (STATUSTYPE).
+    pub(crate) const fn has_status(self) -> bool {
+        self.mask & crate::ProgressMask::STATUSTYPE.bits() != 0
+    }
+
+    /// The value field is reported (PROGVALUE).
+    pub(crate) const fn has_value(self) -> bool {
+        self.mask & crate::ProgressMask::PROGVALUE.bits() != 0
+    }
+
+    /// The maximum field is reported (MAXVALUE).
+    pub(crate) const fn has_max(self) -> bool {
+        self.mask & crate::ProgressMask::MAXVALUE.bits() != 0
+    }
 }
 
 /// The manager's answer to a Progress callback.

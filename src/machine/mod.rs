@@ -20,6 +20,8 @@ pub(crate) use index::Indexed;
 use index::Keyed;
 use selection::{Change, Item, KEEP, NEVER, Record, Selection, UNKNOWN};
 
+use core::convert::Infallible;
+
 use crate::error::{Conflict, Error, Limit, Problem, Scope};
 use crate::flags::{LogLevel, SyncMgrFlags};
 use crate::guid::{ErrorId, ItemId};
@@ -808,38 +810,18 @@ impl Instance {
         answer: ProgressAnswer,
         found: Option<Item<'_>>,
     ) -> Option<Change> {
-        let ProgressItem {
-            mask,
-            status,
-            value,
-            max,
-        } = progress;
         let found = found?;
-        let has_value = mask & crate::ProgressMask::PROGVALUE.bits() != 0;
-        let has_max = mask & crate::ProgressMask::MAXVALUE.bits() != 0;
-        if mask & !crate::ProgressMask::all().bits() != 0
-            || (has_value && value < 0)
-            || (has_max && max < 0)
+        let (has_value, has_max) = (progress.has_value(), progress.has_max());
+        if progress.has_unknown_bits()
+            || (has_value && progress.value < 0)
+            || (has_max && progress.max < 0)
+            || Self::above_max(progress, Some(found)).is_some()
         {
             return None;
         }
-        // A value above the maximum; with one of the pair, the other is the item's last (a
-        // stored pair always passed this check, so a call with neither needs no look).
-        if has_value || has_max {
-            let (last_value, last_max) = if has_value == has_max {
-                (value, max)
-            } else {
-                found.last_progress()
-            };
-            let value = if has_value { value } else { last_value };
-            let max = if has_max { max } else { last_max };
-            if value != UNKNOWN && max != UNKNOWN && value > max {
-                return None;
-            }
-        }
         let mut word = found.word;
-        if mask & crate::ProgressMask::STATUSTYPE.bits() != 0 {
-            let to = SyncMgrStatus::ordinal_of_u32(status)?;
+        if progress.has_status() {
+            let to = SyncMgrStatus::ordinal_of_u32(progress.status)?;
             if !word.may_become(to) {
                 return None;
             }
@@ -851,10 +833,29 @@ impl Instance {
         }
         Some(Change {
             word,
-            value: if has_value { value } else { KEEP },
-            max: if has_max { max } else { KEEP },
+            value: if has_value { progress.value } else { KEEP },
+            max: if has_max { progress.max } else { KEEP },
             became_final: word.is_final() && !found.word.is_final(),
         })
+    }
+
+    /// The value and maximum after this Progress when the value would exceed the maximum:
+    /// each half as reported, else the item's last. A call reporting neither or both halves
+    /// does not read the item's cold part (a stored pair always passed this check).
+    #[inline(always)]
+    fn above_max(progress: ProgressItem, found: Option<Item<'_>>) -> Option<(i32, i32)> {
+        let (has_value, has_max) = (progress.has_value(), progress.has_max());
+        let (last_value, last_max) = match found {
+            Some(found) if has_value != has_max => found.last_progress(),
+            _ => (UNKNOWN, UNKNOWN),
+        };
+        let value = if has_value {
+            progress.value
+        } else {
+            last_value
+        };
+        let max = if has_max { progress.max } else { last_max };
+        (value != UNKNOWN && max != UNKNOWN && value > max).then_some((value, max))
     }
 
     /// Why [`Self::accept_progress`] refused: the first failing check in CONTRACT §5's order.
@@ -872,29 +873,20 @@ impl Instance {
             value,
             max,
         } = progress;
-        if mask & !crate::ProgressMask::all().bits() != 0 {
+        if progress.has_unknown_bits() {
             return Self::invalid(kind, Problem::ProgressMask(mask));
         }
-        let has_value = mask & crate::ProgressMask::PROGVALUE.bits() != 0;
-        let has_max = mask & crate::ProgressMask::MAXVALUE.bits() != 0;
-        if has_value && value < 0 {
+        if progress.has_value() && value < 0 {
             return Self::invalid(kind, Problem::NegativeProgress(value));
         }
-        if has_max && max < 0 {
+        if progress.has_max() && max < 0 {
             return Self::invalid(kind, Problem::NegativeProgress(max));
         }
-        let (last_value, last_max) = match found {
-            Some(found) if has_value != has_max => found.last_progress(),
-            _ => (UNKNOWN, UNKNOWN),
-        };
-        let value = if has_value { value } else { last_value };
-        let max = if has_max { max } else { last_max };
-        if value != UNKNOWN && max != UNKNOWN && value > max {
+        if let Some((value, max)) = Self::above_max(progress, found) {
             return Self::invalid(kind, Problem::ProgressAboveMax { value, max });
         }
-        let has_status = mask & crate::ProgressMask::STATUSTYPE.bits() != 0;
         let to = SyncMgrStatus::from_u32(status);
-        if has_status && to.is_none() {
+        if progress.has_status() && to.is_none() {
             return Self::invalid(kind, Problem::InvalidStatus(status));
         }
         let Some(found) = found else {
@@ -1001,7 +993,7 @@ impl Instance {
                 self.phase = phase;
             }
             Plan::Skip(item, change) => self.record(item, Some(change), false),
-            Plan::StopAll => self.sweep_at = self.sweep_at.min(self.epoch),
+            Plan::StopAll => self.sweep(),
             Plan::Ui { ui, to, retry } => {
                 match ui {
                     Ui::Properties => self.properties_ui = to,
@@ -1041,13 +1033,17 @@ impl Instance {
 
     /// Records a decided change of one item, and a cancel-all.
     fn record(&mut self, item: ItemId, change: Option<Change>, cancel_all: bool) {
-        let decided = self
+        let Ok(()) = self
             .selection
-            .update(item, &mut self.epoch, |_| Ok::<_, Error>(change));
-        debug_assert!(decided.is_ok());
+            .update(item, &mut self.epoch, |_| Ok::<_, Infallible>(change));
         if cancel_all {
-            self.sweep_at = self.sweep_at.min(self.epoch);
+            self.sweep();
         }
+    }
+
+    /// A cancel-all or stop-all: every item not final now has a skip request (in O(1)).
+    fn sweep(&mut self) {
+        self.sweep_at = self.sweep_at.min(self.epoch);
     }
 
     /// The hot events' window checks for the current life, binding and phase: exactly where
@@ -1483,13 +1479,11 @@ impl Instance {
                     .update(item, &mut self.epoch, |found| Self::judge_skip(item, found))?;
                 return Ok(ACCEPTED);
             }
-            // Out of its window: life not Ready, or the pass table refuses (what `decide`
-            // answers, without walking it).
+            // Out of its window: life not Ready, or else the pass table refuses (what
+            // `decide` answers, without walking the table again).
             let kind = EventKind::SetItemStatus;
-            return Err(match self.life {
-                Life::Ready => Self::out_of_window(kind, Conflict::Phase(self.phase)),
-                life => Self::out_of_window(kind, Conflict::Life(life)),
-            });
+            self.require_ready(kind)?;
+            return Err(Self::out_of_window(kind, Conflict::Phase(self.phase)));
         }
         self.set_item_status_outside_fast_path(item, status)
     }
@@ -1667,7 +1661,7 @@ impl Instance {
                 Self::judge_progress(kind, item, progress, answer, found).map(Some)
             })?;
             if answer == ProgressAnswer::CancelAll {
-                self.sweep_at = self.sweep_at.min(self.epoch);
+                self.sweep();
             }
             return Ok(ACCEPTED);
         }
