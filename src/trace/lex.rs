@@ -128,13 +128,56 @@ fn string(bytes: &[u8], quote: usize) -> Result<(usize, bool), &'static str> {
     }
 }
 
-/// The offset of the first byte at or after `i` that `stop` accepts, or the length of `bytes`.
+/// A byte that ends a word: a blank, `#`, `=` or `"`.
+const ENDS_WORD: u8 = 1;
+/// A blank: a space or a tab.
+const BLANK: u8 = 2;
+
+/// The class bits of each byte. Scanning with a table costs one load and one test a byte, where
+/// a chain of comparisons costs five.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "evaluated at compile time: an index out of range fails the build"
+)]
+static CLASS: [u8; 256] = {
+    let mut class = [0; 256];
+    class[b' ' as usize] = ENDS_WORD | BLANK;
+    class[b'\t' as usize] = ENDS_WORD | BLANK;
+    class[b'#' as usize] = ENDS_WORD;
+    class[b'=' as usize] = ENDS_WORD;
+    class[b'"' as usize] = ENDS_WORD;
+    class
+};
+
+/// The offset of the first byte at or after `i` whose class has none of `bits` (when `skip`) or
+/// one of them (otherwise), or the length of `bytes`.
 #[inline(always)]
-fn find(bytes: &[u8], i: usize, stop: impl Fn(u8) -> bool) -> usize {
-    bytes
-        .get(i..)
-        .and_then(|rest| rest.iter().position(|&b| stop(b)))
-        .map_or(bytes.len(), |n| i + n)
+fn scan(bytes: &[u8], mut i: usize, bits: u8, skip: bool) -> usize {
+    while let Some(&b) = bytes.get(i) {
+        // `get` would compile to a larger loop (measured), though it cannot miss either.
+        #[allow(
+            clippy::indexing_slicing,
+            reason = "a table of 256 entries, indexed by a byte: always in range"
+        )]
+        let class = CLASS[usize::from(b)];
+        if (class & bits != 0) != skip {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The offset of the first byte at or after `i` that is not a blank.
+#[inline(always)]
+fn skip_blanks(bytes: &[u8], i: usize) -> usize {
+    scan(bytes, i, BLANK, true)
+}
+
+/// The offset of the first byte at or after `i` that ends a word.
+#[inline(always)]
+fn word_end(bytes: &[u8], i: usize) -> usize {
+    scan(bytes, i, ENDS_WORD, false)
 }
 
 /// Splits a line into tokens (TRACE.md "Lexical rules"), into `tokens` (cleared first).
@@ -166,8 +209,7 @@ pub(super) fn tokenize(
             Err(error(i, format!("unexpected `{c}` after a string")))
         }
     };
-    let not_blank = |b: u8| b != b' ' && b != b'\t';
-    let mut i = find(bytes, 0, not_blank);
+    let mut i = skip_blanks(bytes, 0);
     while let Some(b) = at(i) {
         let start = i;
         let kind = match b {
@@ -187,7 +229,7 @@ pub(super) fn tokenize(
                 // a `key="…"`.
                 let mut kind = Kind::Word;
                 loop {
-                    i = find(bytes, i, |b| matches!(b, b' ' | b'\t' | b'#' | b'=' | b'"'));
+                    i = word_end(bytes, i);
                     match at(i) {
                         Some(b'=') if at(i + 1) != Some(b'>') => {
                             if kind == Kind::Word {
@@ -223,7 +265,50 @@ pub(super) fn tokenize(
             end: i,
             kind,
         });
-        i = find(bytes, i, not_blank);
+        i = skip_blanks(bytes, i);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(line: &str) -> Vec<(usize, usize, Kind)> {
+        let mut tokens = Vec::new();
+        tokenize(1, line, &mut tokens).unwrap();
+        tokens.iter().map(|s| (s.start, s.end, s.kind)).collect()
+    }
+
+    #[test]
+    fn only_blanks_comments_quotes_and_equals_end_a_word() {
+        // Every character but those five stays inside the word `x?y`.
+        for c in (1..=0x7F_u8)
+            .map(char::from)
+            .chain(['é', '€', '𝄞', '\u{A0}'])
+        {
+            let line = format!("x{c}y");
+            let end = line.len();
+            let expected = match c {
+                ' ' | '\t' => vec![(0, 1, Kind::Word), (2, 3, Kind::Word)],
+                '#' => vec![(0, 1, Kind::Word)],
+                '=' => vec![(0, 3, Kind::Pair { eq: 1 })],
+                '"' => {
+                    assert!(tokenize(1, &line, &mut Vec::new()).is_err(), "{line:?}");
+                    continue;
+                }
+                _ => vec![(0, end, Kind::Word)],
+            };
+            assert_eq!(spans(&line), expected, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn blanks_around_tokens_are_skipped_and_an_arrow_splits_a_word() {
+        assert_eq!(
+            spans(" \t a=>b\t"),
+            [(3, 4, Kind::Word), (4, 6, Kind::Arrow), (6, 7, Kind::Word)]
+        );
+        assert_eq!(spans("\t \t"), []);
+    }
 }
