@@ -1,6 +1,9 @@
 //! `mobsync check` on a generated trace of 10^6 events, against splitting the same text into
 //! lines and whitespace-separated tokens alone. Target: ratio ≤ 2.
 //!
+//! Two more rows split `check` in its halves, to show where the time goes (no target): parsing
+//! every line alone, and checking events that were parsed beforehand.
+//!
 //! Then the peak heap of checking 10^6 and 10^7 events streamed from a reader (the trace is
 //! generated as it is read, never held whole), counted by this binary's global allocator.
 //! Target: the same within 10 %.
@@ -12,6 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use mobsync::Config;
+use mobsync::trace::{Checker, Line, Parser};
 
 /// The system allocator, counting live heap bytes and their peak.
 struct Counting;
@@ -52,21 +56,10 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-const HEAD: &str = "Initialize MANUAL\nEnumSyncMgrItems A B C\nSetProgressCallback set\n";
-
-/// A whole pass of three items: 12 events.
-const PASS: &str = "PrepareForSync A B C\n\
-                    return PrepareForSync S_OK\n\
-                    SetItemStatus C SKIPPED => S_OK\n\
-                    PrepareForSyncCompleted S_OK\n\
-                    Synchronize => S_OK\n\
-                    Progress A status=UPDATING value=0 max=10\n\
-                    Progress B status=UPDATING text=\"copying\"\n\
-                    Progress A status=SUCCEEDED value=10\n\
-                    Progress B status=SUCCEEDED\n\
-                    Progress C status=SKIPPED\n\
-                    LogError INFORMATION \"pass done\"\n\
-                    SynchronizeCompleted S_OK\n";
+/// The trace's first lines (3 events), then whole passes of three items (12 events each). The
+/// same files make the trace whose instructions BENCHMARKS.md counts.
+const HEAD: &str = include_str!("data/check-head.trace");
+const PASS: &str = include_str!("data/check-pass.trace");
 
 /// Whole passes of three items, 12 events each, until `events` events.
 fn trace(events: usize) -> String {
@@ -171,6 +164,39 @@ fn check(c: &mut Criterion) {
                 .unwrap();
             assert_eq!(summary.violations, 0);
             summary.events
+        })
+    });
+    // The two halves of `check`, for where the time goes (no target): parsing every line, and
+    // checking events parsed beforehand.
+    group.bench_function("part: parse 10^6 events", |b| {
+        b.iter(|| {
+            let mut parser = Parser::new();
+            let mut events = 0;
+            for (n, line) in black_box(&text).lines().enumerate() {
+                if let Line::Event(event) = parser.parse_line(n + 1, line).unwrap() {
+                    events += 1;
+                    black_box(&event);
+                }
+            }
+            events
+        })
+    });
+    let mut parser = Parser::new();
+    let events: Vec<_> = text
+        .lines()
+        .enumerate()
+        .filter_map(|(n, line)| match parser.parse_line(n + 1, line).unwrap() {
+            Line::Event(event) => Some(event),
+            _ => None,
+        })
+        .collect();
+    group.bench_function("part: check 10^6 parsed events", |b| {
+        b.iter(|| {
+            let mut checker = Checker::new(Config::default());
+            for event in black_box(&events) {
+                black_box(checker.check(event));
+            }
+            checker.summary().violations
         })
     });
     group.finish();
