@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use mobsync::Config;
-use mobsync::trace::{Checker, Line, Parser};
+use mobsync::trace::{Checker, Line, Parser, TraceEvent};
 
 /// The system allocator, counting live heap bytes and their peak.
 struct Counting;
@@ -66,6 +66,17 @@ fn trace(events: usize) -> String {
     let mut text = String::from(HEAD);
     text.push_str(&PASS.repeat(events / 12));
     text
+}
+
+/// The events of `text`, parsed one line at a time.
+fn events(text: &str) -> impl Iterator<Item = TraceEvent> + '_ {
+    let mut parser = Parser::new();
+    text.lines().enumerate().filter_map(move |(n, line)| {
+        match parser.parse_line(n + 1, line).unwrap() {
+            Line::Event(event) => Some(event),
+            _ => None,
+        }
+    })
 }
 
 /// The same trace as [`trace`], produced as it is read, a block of passes at a time.
@@ -169,31 +180,13 @@ fn check(c: &mut Criterion) {
     // The two halves of `check`, for where the time goes (no target): parsing every line, and
     // checking events parsed beforehand.
     group.bench_function("part: parse 10^6 events", |b| {
-        b.iter(|| {
-            let mut parser = Parser::new();
-            let mut events = 0;
-            for (n, line) in black_box(&text).lines().enumerate() {
-                if let Line::Event(event) = parser.parse_line(n + 1, line).unwrap() {
-                    events += 1;
-                    black_box(&event);
-                }
-            }
-            events
-        })
+        b.iter(|| events(black_box(&text)).count())
     });
-    let mut parser = Parser::new();
-    let events: Vec<_> = text
-        .lines()
-        .enumerate()
-        .filter_map(|(n, line)| match parser.parse_line(n + 1, line).unwrap() {
-            Line::Event(event) => Some(event),
-            _ => None,
-        })
-        .collect();
+    let parsed: Vec<_> = events(&text).collect();
     group.bench_function("part: check 10^6 parsed events", |b| {
         b.iter(|| {
             let mut checker = Checker::new(Config::default());
-            for event in black_box(&events) {
+            for event in black_box(&parsed) {
                 black_box(checker.check(event));
             }
             checker.summary().violations
