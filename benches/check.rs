@@ -10,12 +10,16 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::io::{self, BufRead, Read};
+use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use mobsync::Config;
 use mobsync::trace::{Checker, Line, Parser, TraceEvent};
+
+#[path = "../tests/support/repeated.rs"]
+mod repeated;
+use repeated::Repeated;
 
 /// The system allocator, counting live heap bytes and their peak.
 struct Counting;
@@ -79,71 +83,11 @@ fn events(text: &str) -> impl Iterator<Item = TraceEvent> + '_ {
     })
 }
 
-/// The same trace as [`trace`], produced as it is read, a block of passes at a time.
-struct Passes {
-    block: Vec<u8>,
-    /// Passes not yet handed out, the header not counted.
-    left: usize,
-    /// Bytes of the current piece (the header, or the block) already handed out.
-    at: usize,
-    in_head: bool,
-}
-
-impl Passes {
-    const BLOCK: usize = 64;
-
-    fn new(events: usize) -> Self {
-        Self {
-            block: PASS.repeat(Self::BLOCK).into_bytes(),
-            left: events / 12,
-            at: 0,
-            in_head: true,
-        }
-    }
-
-    fn piece(&self) -> &[u8] {
-        if self.in_head {
-            HEAD.as_bytes()
-        } else {
-            &self.block[..self.left.min(Self::BLOCK) * PASS.len()]
-        }
-    }
-}
-
-impl BufRead for Passes {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        let at = self.at;
-        Ok(&self.piece()[at..])
-    }
-
-    fn consume(&mut self, n: usize) {
-        self.at += n;
-        let len = self.piece().len();
-        if self.at >= len {
-            if self.in_head {
-                self.in_head = false;
-            } else {
-                self.left -= len / PASS.len();
-            }
-            self.at = 0;
-        }
-    }
-}
-
-impl Read for Passes {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
 /// The peak of live heap bytes while checking `events` events, above what was live before, and
 /// the number of events checked.
 fn check_peak(events: usize) -> (usize, usize) {
-    let input = Passes::new(events);
+    // The same trace as [`trace`], made as it is read.
+    let input = Repeated::new(HEAD, PASS, events / 12);
     let before = LIVE.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
     let summary = mobsync::trace::check(input, Config::default(), |v| {
@@ -196,7 +140,9 @@ fn check(c: &mut Criterion) {
     drop(text);
 
     let mut generated = String::new();
-    Passes::new(1_000).read_to_string(&mut generated).unwrap();
+    Repeated::new(HEAD, PASS, 1_000 / 12)
+        .read_to_string(&mut generated)
+        .unwrap();
     assert_eq!(generated, trace(1_000), "the reader yields the timed trace");
     let (small, small_events) = check_peak(1_000_000);
     let (large, large_events) = check_peak(10_000_000);

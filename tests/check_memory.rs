@@ -4,9 +4,12 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::io::{self, BufRead, Read};
 
 use mobsync::Config;
+
+#[path = "support/repeated.rs"]
+mod repeated;
+use repeated::Repeated;
 
 struct Counting;
 
@@ -72,50 +75,9 @@ const PASS: &str = "PrepareForSync A B C\n\
                     SetItemStatus A SKIPPED\n\
                     GetItemObject B\n";
 
-/// `passes` passes after the header, generated as they are read.
-struct Passes {
-    left: usize,
-    at: usize,
-    in_head: bool,
-}
-
-impl BufRead for Passes {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        let piece = match (self.in_head, self.left) {
-            (true, _) => HEAD,
-            (false, 0) => "",
-            (false, _) => PASS,
-        };
-        Ok(&piece.as_bytes()[self.at..])
-    }
-
-    fn consume(&mut self, n: usize) {
-        self.at += n;
-        if self.in_head && self.at == HEAD.len() {
-            (self.in_head, self.at) = (false, 0);
-        } else if !self.in_head && self.at == PASS.len() {
-            (self.left, self.at) = (self.left - 1, 0);
-        }
-    }
-}
-
-impl Read for Passes {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
 /// The peak heap while checking `passes` passes, above what was live before; the events checked.
 fn peak_of_check(passes: usize) -> (isize, usize) {
-    let input = Passes {
-        left: passes,
-        at: 0,
-        in_head: true,
-    };
+    let input = Repeated::new(HEAD, PASS, passes);
     let before = LIVE.with(Cell::get);
     PEAK.with(|peak| peak.set(before));
     let summary = mobsync::trace::check(input, Config::default(), |v| {
