@@ -7,8 +7,12 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicIsize, Ordering};
 
 use mobsync::{
-    HResult, Instance, ItemId, Method, ProgressAnswer, ProgressItem, SyncMgrFlags, SyncMgrStatus,
+    HResult, Instance, ItemId, ProgressAnswer, ProgressItem, SyncMgrFlags, SyncMgrStatus,
 };
+
+#[path = "support/window_b.rs"]
+mod window;
+use window::window_b;
 
 struct Counting;
 
@@ -60,20 +64,6 @@ static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn ids(n: usize) -> Vec<ItemId> {
     (1..=n as u128).map(ItemId::from_u128).collect()
-}
-
-fn window_b(items: &[ItemId]) -> Instance {
-    let mut sync = Instance::new();
-    sync.initialize(0, SyncMgrFlags::from_bits(0x3), HResult::S_OK)
-        .unwrap();
-    sync.set_progress_callback(true).unwrap();
-    sync.prepare_for_sync(items, 0).unwrap();
-    sync.prepare_for_sync_completed(HResult::S_OK).unwrap();
-    sync.returned(Method::PrepareForSync, HResult::S_OK)
-        .unwrap();
-    sync.synchronize().unwrap();
-    sync.returned(Method::Synchronize, HResult::S_OK).unwrap();
-    sync
 }
 
 #[test]

@@ -3,30 +3,17 @@
 
 use std::hint::black_box;
 
-use mobsync::{
-    HResult, Instance, ItemId, Method, ProgressAnswer, ProgressItem, SyncMgrFlags, SyncMgrStatus,
-};
+use mobsync::{HResult, ItemId, ProgressAnswer, ProgressItem, SyncMgrStatus};
+
+#[path = "../../tests/support/window_b.rs"]
+mod window;
+pub use window::window_b;
 
 /// `n` distinct, well-spread item ids.
 pub fn ids(n: usize) -> Vec<ItemId> {
     (1..=n as u128)
         .map(|i| ItemId::from_u128(i.wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835)))
         .collect()
-}
-
-/// A new instance with `items` selected, in window B (Synchronize has returned).
-pub fn window_b(items: &[ItemId]) -> Instance {
-    let mut sync = Instance::new();
-    sync.initialize(0, SyncMgrFlags::from_bits(0x3), HResult::S_OK)
-        .unwrap();
-    sync.set_progress_callback(true).unwrap();
-    sync.prepare_for_sync(items, 0).unwrap();
-    sync.prepare_for_sync_completed(HResult::S_OK).unwrap();
-    sync.returned(Method::PrepareForSync, HResult::S_OK)
-        .unwrap();
-    sync.synchronize().unwrap();
-    sync.returned(Method::Synchronize, HResult::S_OK).unwrap();
-    sync
 }
 
 /// The baseline's value per item.
