@@ -1,33 +1,37 @@
 //! `Error`: why the contract refuses an event, with the rule id and the value at fault.
 //!
-//! Every variant is one failure class of CONTRACT §5 and maps to one HRESULT. Errors are small,
-//! `Copy`-sized values that never allocate, so the hot paths can return them freely.
+//! Every variant is one check of CONTRACT §5 and maps to one HRESULT. Errors are small `Copy`
+//! values that never allocate, so the hot paths can return them freely.
 
 use core::fmt;
 
 use crate::guid::{ErrorId, ItemId};
 use crate::hresult::HResult;
-use crate::rules::{EventKind, Rule};
+use crate::rule::{Check, EventKind, Rule};
 use crate::state::{Gate, Life, Phase, UiPhase};
 use crate::status::SyncMgrStatus;
 
-/// Why the contract refuses an event. Each variant maps to one HRESULT ([`Error::hresult`]).
+/// Why the contract refuses an event. Each variant maps to one HRESULT ([`Error::hresult`]) and
+/// one check of CONTRACT §5 ([`Error::check`]), and names the rule that decided
+/// ([`Error::rule`]).
+///
+/// `Display` prints `RULE: reason`; [`Error::reason`] is the reason alone.
 ///
 /// ```
-/// use mobsync::{Error, HResult, SyncMgrStatus};
+/// use mobsync::{Check, Error, HResult, Instance, Rule};
 ///
-/// let err = SyncMgrStatus::try_from(0x42).unwrap_err();
-/// assert!(matches!(err, Error::InvalidArgument { .. }));
-/// assert_eq!(HResult::from(err), HResult::E_INVALIDARG);
-/// assert_eq!(err.to_string(), "invalid argument: 0x42 is not a SYNCMGRSTATUS value");
+/// let err = Instance::new().synchronize().unwrap_err();
+/// assert!(matches!(err, Error::OutOfWindow { .. }));
+/// assert_eq!((err.rule(), err.check(), HResult::from(err)), (Rule::Sync, Check::Window, HResult::E_UNEXPECTED));
+/// assert_eq!(err.to_string(), "R-SYNC: Synchronize is not allowed in life Created");
+/// assert_eq!(err.reason().to_string(), "Synchronize is not allowed in life Created");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Error {
     /// The event arrived outside its window (`E_UNEXPECTED`): `conflict` is the part of the state
     /// that refuses it.
-    #[error("{rule}: {event} is not allowed {conflict}")]
     OutOfWindow {
         /// The rule that decided.
         rule: Rule,
@@ -37,15 +41,13 @@ pub enum Error {
         conflict: Conflict,
     },
     /// An argument value the contract refuses (`E_INVALIDARG`).
-    #[error("{}invalid argument: {problem}", RulePrefix(*rule))]
     InvalidArgument {
-        /// The rule that decided; `None` for a conversion outside any event.
-        rule: Option<Rule>,
+        /// The rule that decided.
+        rule: Rule,
         /// What is wrong, with the value.
         problem: Problem,
     },
     /// An item id that is not where the event needs it (`E_INVALIDARG`).
-    #[error("{rule}: item {item} is not in the {scope}")]
     UnknownItem {
         /// The rule that decided.
         rule: Rule,
@@ -55,7 +57,6 @@ pub enum Error {
         scope: Scope,
     },
     /// An error id that is not in the error log (`E_INVALIDARG`).
-    #[error("{rule}: error id {error} is not in the error log")]
     UnknownErrorId {
         /// The rule that decided.
         rule: Rule,
@@ -63,7 +64,6 @@ pub enum Error {
         error: ErrorId,
     },
     /// An item status transition the graph of CONTRACT §6 refuses (`E_ACCESSDENIED`).
-    #[error("{rule}: item {item} cannot go from {from:#} to {to:#}")]
     IllegalTransition {
         /// The rule that decided.
         rule: Rule,
@@ -75,7 +75,6 @@ pub enum Error {
         to: SyncMgrStatus,
     },
     /// A capacity limit of CONTRACT §7 would be exceeded (`E_OUTOFMEMORY`).
-    #[error("{rule}: more than {limit} {what}")]
     Capacity {
         /// The rule that decided.
         rule: Rule,
@@ -85,7 +84,6 @@ pub enum Error {
         limit: usize,
     },
     /// GetItemObject, which is never implemented (`E_NOTIMPL`, R-OBJ).
-    #[error("{rule}: GetItemObject is not implemented; its answer is always E_NOTIMPL")]
     NotImplemented {
         /// The rule that decided (R-OBJ).
         rule: Rule,
@@ -93,7 +91,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// The HRESULT the contract answers for this error.
+    /// The HRESULT the contract answers for this error: its check's ([`Check::hresult`]).
     ///
     /// ```
     /// # use mobsync::{Error, HResult, Rule};
@@ -102,51 +100,99 @@ impl Error {
     /// ```
     #[must_use]
     pub const fn hresult(&self) -> HResult {
+        self.check().hresult()
+    }
+
+    /// The check of CONTRACT §5 that refused the event.
+    ///
+    /// ```
+    /// # use mobsync::{Check, Error, Rule};
+    /// assert_eq!(Error::NotImplemented { rule: Rule::Obj }.check(), Check::NotImplemented);
+    /// ```
+    #[must_use]
+    pub const fn check(&self) -> Check {
         match self {
-            Self::OutOfWindow { .. } => HResult::E_UNEXPECTED,
-            Self::InvalidArgument { .. }
-            | Self::UnknownItem { .. }
-            | Self::UnknownErrorId { .. } => HResult::E_INVALIDARG,
-            Self::IllegalTransition { .. } => HResult::E_ACCESSDENIED,
-            Self::Capacity { .. } => HResult::E_OUTOFMEMORY,
-            Self::NotImplemented { .. } => HResult::E_NOTIMPL,
+            Self::OutOfWindow { .. } => Check::Window,
+            Self::InvalidArgument { .. } => Check::Argument,
+            Self::UnknownItem { .. } | Self::UnknownErrorId { .. } => Check::Identity,
+            Self::IllegalTransition { .. } => Check::Transition,
+            Self::Capacity { .. } => Check::Capacity,
+            Self::NotImplemented { .. } => Check::NotImplemented,
         }
     }
 
-    /// The rule that decided, `None` only for a conversion outside any event.
+    /// The rule that decided.
     ///
     /// ```
     /// # use mobsync::{Error, Rule};
-    /// assert_eq!(Error::NotImplemented { rule: Rule::Obj }.rule(), Some(Rule::Obj));
+    /// assert_eq!(Error::NotImplemented { rule: Rule::Obj }.rule(), Rule::Obj);
     /// ```
     #[must_use]
-    pub const fn rule(&self) -> Option<Rule> {
+    pub const fn rule(&self) -> Rule {
         match *self {
-            Self::InvalidArgument { rule, .. } => rule,
             Self::OutOfWindow { rule, .. }
+            | Self::InvalidArgument { rule, .. }
             | Self::UnknownItem { rule, .. }
             | Self::UnknownErrorId { rule, .. }
             | Self::IllegalTransition { rule, .. }
             | Self::Capacity { rule, .. }
-            | Self::NotImplemented { rule } => Some(rule),
+            | Self::NotImplemented { rule } => rule,
+        }
+    }
+
+    /// Why, in words, without the rule id that `Display` puts first.
+    ///
+    /// ```
+    /// # use mobsync::{Error, Limit, Rule};
+    /// let err = Error::Capacity { rule: Rule::Log, what: Limit::ErrorIds, limit: 2 };
+    /// assert_eq!(err.reason().to_string(), "more than 2 ids in the error log");
+    /// ```
+    #[must_use]
+    pub const fn reason(&self) -> Reason<'_> {
+        Reason(self)
+    }
+}
+
+/// [`Error::reason`]: an error's reason, printed without its rule id.
+#[derive(Clone, Copy, Debug)]
+pub struct Reason<'a>(&'a Error);
+
+impl fmt::Display for Reason<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self.0 {
+            Error::OutOfWindow {
+                event, conflict, ..
+            } => write!(f, "{event} is not allowed {conflict}"),
+            Error::InvalidArgument { problem, .. } => write!(f, "invalid argument: {problem}"),
+            Error::UnknownItem { item, scope, .. } => {
+                write!(f, "item {item} is not in the {scope}")
+            }
+            Error::UnknownErrorId { error, .. } => {
+                write!(f, "error id {error} is not in the error log")
+            }
+            Error::IllegalTransition { item, from, to, .. } => {
+                write!(f, "item {item} cannot go from {from:#} to {to:#}")
+            }
+            Error::Capacity { what, limit, .. } => write!(f, "more than {limit} {what}"),
+            Error::NotImplemented { .. } => {
+                f.write_str("GetItemObject is not implemented; its answer is always E_NOTIMPL")
+            }
         }
     }
 }
+
+impl fmt::Display for Error {
+    /// `RULE: reason`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.rule(), self.reason())
+    }
+}
+
+impl std::error::Error for Error {}
 
 impl From<Error> for HResult {
     fn from(err: Error) -> Self {
         err.hresult()
-    }
-}
-
-struct RulePrefix(Option<Rule>);
-
-impl fmt::Display for RulePrefix {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(rule) => write!(f, "{rule}: "),
-            None => Ok(()),
-        }
     }
 }
 
@@ -328,30 +374,5 @@ impl fmt::Display for Limit {
             Self::Items => "items in a catalog or a selection",
             Self::ErrorIds => "ids in the error log",
         })
-    }
-}
-
-/// Text that is not the form a type parses (`FromStr` of the crate's types).
-///
-/// ```
-/// # use mobsync::HResult;
-/// let err = "E_BOGUS".parse::<HResult>().unwrap_err();
-/// assert_eq!(err.to_string(), "expected an HRESULT name or 0x followed by 1 to 8 hex digits");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
-#[error("expected {expected}")]
-pub struct ParseError {
-    expected: &'static str,
-}
-
-impl ParseError {
-    pub(crate) const fn new(expected: &'static str) -> Self {
-        Self { expected }
-    }
-
-    /// What the text should have been.
-    #[must_use]
-    pub const fn expected(&self) -> &'static str {
-        self.expected
     }
 }

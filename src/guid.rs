@@ -9,7 +9,7 @@ use core::str::FromStr;
 
 use uuid::Uuid;
 
-use crate::error::ParseError;
+use crate::parse_error::ParseError;
 
 /// Parses `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` (8-4-4-4-12 hex digits, either case), with or
 /// without surrounding braces. No other uuid text form is a Windows GUID.

@@ -3,7 +3,7 @@
 use core::fmt;
 use core::str::FromStr;
 
-use crate::error::ParseError;
+use crate::parse_error::ParseError;
 
 /// A COM `HRESULT`: a 32-bit status code, success when its top (severity) bit is clear.
 ///
@@ -28,63 +28,59 @@ pub struct HResult(u32);
 /// Facility code of interface-specific codes (`FACILITY_ITF`), used by every `S_SYNCMGR_*` code.
 pub const FACILITY_ITF: u16 = 4;
 
-/// Every named code of CONTRACT §2.3, in the order `Display` and `FromStr` look them up.
-const NAMES: [(HResult, &str); 17] = [
-    (HResult::S_OK, "S_OK"),
-    (HResult::S_FALSE, "S_FALSE"),
-    (HResult::S_SYNCMGR_MISSINGITEMS, "S_SYNCMGR_MISSINGITEMS"),
-    (HResult::S_SYNCMGR_RETRYSYNC, "S_SYNCMGR_RETRYSYNC"),
-    (HResult::S_SYNCMGR_CANCELITEM, "S_SYNCMGR_CANCELITEM"),
-    (HResult::S_SYNCMGR_CANCELALL, "S_SYNCMGR_CANCELALL"),
-    (HResult::S_SYNCMGR_ITEMDELETED, "S_SYNCMGR_ITEMDELETED"),
-    (HResult::S_SYNCMGR_ENUMITEMS, "S_SYNCMGR_ENUMITEMS"),
-    (HResult::E_NOTIMPL, "E_NOTIMPL"),
-    (HResult::E_NOINTERFACE, "E_NOINTERFACE"),
-    (HResult::E_POINTER, "E_POINTER"),
-    (HResult::E_FAIL, "E_FAIL"),
-    (HResult::E_PENDING, "E_PENDING"),
-    (HResult::E_UNEXPECTED, "E_UNEXPECTED"),
-    (HResult::E_ACCESSDENIED, "E_ACCESSDENIED"),
-    (HResult::E_OUTOFMEMORY, "E_OUTOFMEMORY"),
-    (HResult::E_INVALIDARG, "E_INVALIDARG"),
-];
+/// The named codes of CONTRACT §2.3, written once: each becomes an associated constant and an
+/// entry of the name table that `Display`, `FromStr`, [`HResult::name`] and [`HResult::named`]
+/// read, in this order.
+macro_rules! named_codes {
+    ($($(#[$doc:meta])* $name:ident = $value:expr;)*) => {
+        impl HResult {
+            $($(#[$doc])* pub const $name: Self = $value;)*
+        }
+
+        /// Every named code with its name, in the order of the list above.
+        const NAMES: [(HResult, &str); [$(stringify!($name)),*].len()] =
+            [$((HResult::$name, stringify!($name))),*];
+    };
+}
+
+named_codes! {
+    /// `S_OK` (0x00000000): success.
+    S_OK = Self(0x0000_0000);
+    /// `S_FALSE` (0x00000001): success, "no" (PrepareForSync: needs UI without MAYBOTHERUSER).
+    S_FALSE = Self(0x0000_0001);
+    /// `S_SYNCMGR_MISSINGITEMS` (0x00040201): enumeration succeeded but items are missing.
+    S_SYNCMGR_MISSINGITEMS = Self::from_parts(false, FACILITY_ITF, 0x0201);
+    /// `S_SYNCMGR_RETRYSYNC` (0x00040202): ShowErrorCompleted asks for another pass.
+    S_SYNCMGR_RETRYSYNC = Self::from_parts(false, FACILITY_ITF, 0x0202);
+    /// `S_SYNCMGR_CANCELITEM` (0x00040203): the manager's answer to Progress: cancel this item.
+    S_SYNCMGR_CANCELITEM = Self::from_parts(false, FACILITY_ITF, 0x0203);
+    /// `S_SYNCMGR_CANCELALL` (0x00040204): the manager's answer to Progress: cancel every item.
+    S_SYNCMGR_CANCELALL = Self::from_parts(false, FACILITY_ITF, 0x0204);
+    /// `S_SYNCMGR_ITEMDELETED` (0x00040210): ShowPropertiesCompleted: an item was deleted.
+    S_SYNCMGR_ITEMDELETED = Self::from_parts(false, FACILITY_ITF, 0x0210);
+    /// `S_SYNCMGR_ENUMITEMS` (0x00040211): ShowPropertiesCompleted: enumerate the items again.
+    S_SYNCMGR_ENUMITEMS = Self::from_parts(false, FACILITY_ITF, 0x0211);
+    /// `E_NOTIMPL` (0x80004001): not implemented (GetItemObject's only answer, R-OBJ).
+    E_NOTIMPL = Self(0x8000_4001);
+    /// `E_NOINTERFACE` (0x80004002): no such interface.
+    E_NOINTERFACE = Self(0x8000_4002);
+    /// `E_POINTER` (0x80004003): invalid pointer.
+    E_POINTER = Self(0x8000_4003);
+    /// `E_FAIL` (0x80004005): unspecified failure.
+    E_FAIL = Self(0x8000_4005);
+    /// `E_PENDING` (0x8000000A): the data is not yet available.
+    E_PENDING = Self(0x8000_000A);
+    /// `E_UNEXPECTED` (0x8000FFFF): the call arrived outside its window.
+    E_UNEXPECTED = Self(0x8000_FFFF);
+    /// `E_ACCESSDENIED` (0x80070005): an item status transition the graph of CONTRACT §6 refuses.
+    E_ACCESSDENIED = Self(0x8007_0005);
+    /// `E_OUTOFMEMORY` (0x8007000E): a capacity limit of CONTRACT §7 was reached.
+    E_OUTOFMEMORY = Self(0x8007_000E);
+    /// `E_INVALIDARG` (0x80070057): an invalid argument, unknown item or unknown error id.
+    E_INVALIDARG = Self(0x8007_0057);
+}
 
 impl HResult {
-    /// `S_OK` (0x00000000): success.
-    pub const S_OK: Self = Self(0x0000_0000);
-    /// `S_FALSE` (0x00000001): success, "no" (PrepareForSync: needs UI without MAYBOTHERUSER).
-    pub const S_FALSE: Self = Self(0x0000_0001);
-    /// `S_SYNCMGR_MISSINGITEMS` (0x00040201): enumeration succeeded but items are missing.
-    pub const S_SYNCMGR_MISSINGITEMS: Self = Self::from_parts(false, FACILITY_ITF, 0x0201);
-    /// `S_SYNCMGR_RETRYSYNC` (0x00040202): ShowErrorCompleted asks for another pass.
-    pub const S_SYNCMGR_RETRYSYNC: Self = Self::from_parts(false, FACILITY_ITF, 0x0202);
-    /// `S_SYNCMGR_CANCELITEM` (0x00040203): the manager's answer to Progress: cancel this item.
-    pub const S_SYNCMGR_CANCELITEM: Self = Self::from_parts(false, FACILITY_ITF, 0x0203);
-    /// `S_SYNCMGR_CANCELALL` (0x00040204): the manager's answer to Progress: cancel every item.
-    pub const S_SYNCMGR_CANCELALL: Self = Self::from_parts(false, FACILITY_ITF, 0x0204);
-    /// `S_SYNCMGR_ITEMDELETED` (0x00040210): ShowPropertiesCompleted: an item was deleted.
-    pub const S_SYNCMGR_ITEMDELETED: Self = Self::from_parts(false, FACILITY_ITF, 0x0210);
-    /// `S_SYNCMGR_ENUMITEMS` (0x00040211): ShowPropertiesCompleted: enumerate the items again.
-    pub const S_SYNCMGR_ENUMITEMS: Self = Self::from_parts(false, FACILITY_ITF, 0x0211);
-    /// `E_NOTIMPL` (0x80004001): not implemented (GetItemObject's only answer, R-OBJ).
-    pub const E_NOTIMPL: Self = Self(0x8000_4001);
-    /// `E_NOINTERFACE` (0x80004002): no such interface.
-    pub const E_NOINTERFACE: Self = Self(0x8000_4002);
-    /// `E_POINTER` (0x80004003): invalid pointer.
-    pub const E_POINTER: Self = Self(0x8000_4003);
-    /// `E_FAIL` (0x80004005): unspecified failure.
-    pub const E_FAIL: Self = Self(0x8000_4005);
-    /// `E_PENDING` (0x8000000A): the data is not yet available.
-    pub const E_PENDING: Self = Self(0x8000_000A);
-    /// `E_UNEXPECTED` (0x8000FFFF): the call arrived outside its window.
-    pub const E_UNEXPECTED: Self = Self(0x8000_FFFF);
-    /// `E_ACCESSDENIED` (0x80070005): an item status transition the graph of CONTRACT §6 refuses.
-    pub const E_ACCESSDENIED: Self = Self(0x8007_0005);
-    /// `E_OUTOFMEMORY` (0x8007000E): a capacity limit of CONTRACT §7 was reached.
-    pub const E_OUTOFMEMORY: Self = Self(0x8007_000E);
-    /// `E_INVALIDARG` (0x80070057): an invalid argument, unknown item or unknown error id.
-    pub const E_INVALIDARG: Self = Self(0x8007_0057);
-
     /// `MAKE_SCODE(sev, fac, code)`: `(sev << 31) | (fac << 16) | code`.
     ///
     /// The facility is masked to its 13 bits, so every combination gives a valid code.
@@ -236,6 +232,19 @@ impl HResult {
     pub fn named() -> impl ExactSizeIterator<Item = (Self, &'static str)> {
         NAMES.iter().copied()
     }
+
+    /// The short form a trace and `mobsync check` print: the header name of a named code, else
+    /// `0x` and 8 hex digits.
+    ///
+    /// ```
+    /// # use mobsync::HResult;
+    /// assert_eq!(HResult::E_UNEXPECTED.short().to_string(), "E_UNEXPECTED");
+    /// assert_eq!(HResult::from_u32(0x8004_1234).short().to_string(), "0x80041234");
+    /// ```
+    #[must_use]
+    pub const fn short(self) -> ShortHResult {
+        ShortHResult(self)
+    }
 }
 
 impl fmt::Display for HResult {
@@ -244,6 +253,19 @@ impl fmt::Display for HResult {
         match self.name() {
             Some(name) => write!(f, "{name} ({:#010X})", self.0),
             None => write!(f, "{:#010X}", self.0),
+        }
+    }
+}
+
+/// [`HResult::short`]: an HRESULT's name, else `0x` and 8 hex digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShortHResult(HResult);
+
+impl fmt::Display for ShortHResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.name() {
+            Some(name) => f.pad(name),
+            None => write!(f, "{:#010X}", self.0.0),
         }
     }
 }

@@ -65,11 +65,18 @@
 //!   threads, with a lock-free [`SkipBoard`] for skip and cancel requests.
 //! - [`sim`]: a simulated sync manager that drives a [`sim::SyncHandler`] through whole runs and
 //!   reports every violation — see [Testing your handler](sim#testing-your-handler).
-//! - [`rules`]: the rule ids and the tables the engine reads (pass phases × events, the UI and
-//!   modal gate tables, the item status graph), rendered as tables in its documentation.
+//! - [`rules`]: the tables the engine reads (pass phases × events, the UI and modal gate
+//!   tables, the item status graph, the compatible profile's rows, who is at fault for a
+//!   refusal), rendered as tables in its documentation.
+//! - [`trace`]: the trace format — [`trace::EventLine`] writes an event as a trace line, and with
+//!   the feature `trace` the parser and the checker of `mobsync check`.
 //! - The header's vocabulary with exact values: [`HResult`], [`SyncMgrStatus`], the flag sets
-//!   and small enums of [`flags`], and the GUID types [`Guid`], [`ItemId`] and [`ErrorId`].
-//! - [`state`]: the regions of an instance's state ([`Life`], [`Phase`], [`UiPhase`], [`Gate`]).
+//!   and small enums ([`SyncMgrFlags`], [`HandlerFlags`], [`ItemFlags`], [`ProgressMask`], …),
+//!   and the GUID types [`Guid`], [`ItemId`] and [`ErrorId`].
+//! - The regions of an instance's state: [`Life`], [`Phase`], [`UiPhase`], [`Gate`]; the rule
+//!   vocabulary: [`Rule`], [`EventKind`], [`Profile`], [`Check`], [`Fault`].
+//! - [`manual`]: the design manual — the decisions taken where the contract is silent, how the
+//!   engine decides and applies, and the skip board's memory-ordering protocol.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 // No panics on input: library code never unwraps, panics or indexes unchecked (tests may).
@@ -80,39 +87,42 @@
     clippy::indexing_slicing
 )]
 
-pub mod error;
-pub mod flags;
+mod error;
+mod flags;
 mod guid;
 mod hresult;
 #[cfg(feature = "windows-core")]
 mod interop;
 mod machine;
+pub mod manual;
+mod parse_error;
+mod rule;
 pub mod rules;
 #[cfg(feature = "serde")]
 mod serde;
 mod shared;
 pub mod sim;
-pub mod state;
+mod state;
 mod status;
-#[cfg(feature = "trace")]
 pub mod trace;
 
-pub use error::{Conflict, Error, Limit, ParseError, Problem, Scope};
+pub use error::{Conflict, Error, Limit, Problem, Reason, Scope};
 pub use flags::{
     ErrorFlags, HandlerFlags, InvokeFlags, ItemFlags, ItemState, LogErrorMask, LogLevel,
     MAX_SYNCMGRHANDLERNAME, MAX_SYNCMGRITEMNAME, ProgressMask, RegisterFlags, SyncEvent,
     SyncMgrFlagModifiers, SyncMgrFlags,
 };
 pub use guid::{ErrorId, Guid, ItemId};
-pub use hresult::{FACILITY_ITF, HResult};
+pub use hresult::{FACILITY_ITF, HResult, ShortHResult};
 pub use machine::{
     Accepted, Config, Event, HandlerInfo, Instance, ItemView, Limits, LogErrorInfo, Method,
-    PassReport, Profile, ProgressAnswer, ProgressItem, SyncMgrItem,
+    PassReport, ProgressAnswer, ProgressItem, SyncMgrItem,
 };
-pub use rules::{EventKind, Rule};
+pub use parse_error::ParseError;
+pub use rule::{Check, EventKind, Fault, Profile, Role, Rule};
 pub use shared::{SharedInstance, SkipBoard};
 pub use state::{Gate, Life, Phase, PhaseKind, UiPhase};
-pub use status::SyncMgrStatus;
+pub use status::{InvalidStatus, SyncMgrStatus};
 
 /// The README's examples are compiled and run as doctests.
 #[cfg(doctest)]

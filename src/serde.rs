@@ -26,7 +26,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::guid::{ErrorId, Guid, ItemId};
 use crate::hresult::HResult;
 use crate::machine::PassReport;
-use crate::rules::{EventKind, Rule};
+use crate::rule::{EventKind, Rule};
 use crate::status::SyncMgrStatus;
 
 /// Accepts a string (through `FromStr`) or an unsigned number (through `from_number`).
@@ -56,10 +56,7 @@ impl<T: FromStr> Visitor<'_> for TextOrNumber<T> {
 impl Serialize for HResult {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if serializer.is_human_readable() {
-            match self.name() {
-                Some(name) => serializer.serialize_str(name),
-                None => serializer.collect_str(&format_args!("0x{:08X}", self.to_u32())),
-            }
+            serializer.collect_str(&self.short())
         } else {
             serializer.serialize_u32(self.to_u32())
         }
@@ -143,20 +140,6 @@ impl<'de> Deserialize<'de> for Rule {
     }
 }
 
-impl FromStr for EventKind {
-    type Err = crate::error::ParseError;
-
-    /// The name a trace gives the event (`"return PrepareForSync"` for a return).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|kind| kind.name() == s)
-            .ok_or(crate::error::ParseError::new(
-                "an event name such as SetItemStatus",
-            ))
-    }
-}
-
 impl Serialize for EventKind {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.name())
@@ -169,16 +152,32 @@ impl<'de> Deserialize<'de> for EventKind {
     }
 }
 
-impl Serialize for PassReport<'_> {
-    /// `{hresult, items, unfinished, skip_not_honoured}`: the pass's outcome, in selection order.
+impl Serialize for PassReport {
+    /// `{phase, hresult, items, unfinished, skip_not_honoured}`: how the pass ended, in selection
+    /// order (the two lists are derived from the items).
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let ids =
-            |it: &mut dyn Iterator<Item = crate::ItemView>| it.map(|v| v.id).collect::<Vec<_>>();
-        let mut report = serializer.serialize_struct("PassReport", 4)?;
+        let ids = |it: &mut dyn Iterator<Item = crate::machine::ItemView>| {
+            it.map(|v| v.id).collect::<Vec<_>>()
+        };
+        let mut report = serializer.serialize_struct("PassReport", 5)?;
+        report.serialize_field("phase", &self.phase())?;
         report.serialize_field("hresult", &self.hresult())?;
-        report.serialize_field("items", &self.items().collect::<Vec<_>>())?;
+        report.serialize_field("items", self.items())?;
         report.serialize_field("unfinished", &ids(&mut self.unfinished()))?;
         report.serialize_field("skip_not_honoured", &ids(&mut self.skip_not_honoured()))?;
         report.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PassReport {
+    /// From `{phase, items}`; the derived fields, if present, are ignored.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Repr {
+            phase: crate::state::Phase,
+            items: Vec<crate::machine::ItemView>,
+        }
+        let Repr { phase, items } = Repr::deserialize(deserializer)?;
+        Ok(Self::new(phase, items))
     }
 }

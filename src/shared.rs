@@ -5,16 +5,8 @@
 //! [`SkipBoard`] of atomics, so a worker asks "was this item asked to skip?" without waiting for
 //! the mutex — even while another thread holds it for a long PrepareForSync.
 //!
-//! # The flag protocol
-//! Under the engine's mutex, after each accepted event, the board mirrors the engine: per item an
-//! explicit skip flag and the epoch at which the item became final, and one sweep epoch (the first
-//! cancel-all or stop-all). All three only ever move one way within a selection (false → true,
-//! never-final → epoch, no-sweep → epoch), and they are written with `Release` in the engine's
-//! order. A reader loads the sweep first, then the item's final epoch, then its flag, each with
-//! `Acquire`: if it sees a sweep it also sees every finality that preceded it, so its answer is
-//! the engine's answer at some moment during the read. A skip request answered S_OK is written
-//! before the answer is returned and is never cleared while its selection lasts, so no worker that
-//! asks afterwards can miss it.
+//! The protocol that makes the board safe to read without a lock is in the design manual:
+//! [`manual::skip_board`](crate::manual::skip_board).
 
 #[cfg(loom)]
 use loom::sync::atomic::{AtomicBool, AtomicU32, Ordering};

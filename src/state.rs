@@ -1,4 +1,6 @@
-//! The regions of one handler instance's state (CONTRACT §4), as plain enums.
+//! The regions of one handler instance's state (CONTRACT §4), as plain enums, and the rows of the
+//! pass table they map to. The four mappings between [`Phase`], [`PhaseKind`] and [`PassRow`] are
+//! all here: [`Phase::kind`], [`PhaseKind::with_hresult`], [`PhaseKind::row`] and [`PassRow::of`].
 
 use core::fmt;
 
@@ -120,6 +122,49 @@ impl PhaseKind {
     pub const fn in_reporting_window(self) -> bool {
         self.in_progress() && !matches!(self, Self::SynchronizingDone)
     }
+
+    /// The pass-table row of this kind, for a phase whose HRESULT is S_OK (`ok`) or not: only
+    /// `PreparingDone` has two rows.
+    #[must_use]
+    pub const fn row(self, ok: bool) -> PassRow {
+        match self {
+            Self::Idle => PassRow::Idle,
+            Self::Preparing => PassRow::Preparing,
+            Self::PreparingDone if ok => PassRow::PreparingDoneOk,
+            Self::PreparingDone => PassRow::PreparingDoneFailed,
+            Self::AwaitPrepareCompletion => PassRow::AwaitPrepareCompletion,
+            Self::Prepared => PassRow::Prepared,
+            Self::Synchronizing => PassRow::Synchronizing,
+            Self::SynchronizingDone => PassRow::SynchronizingDone,
+            Self::AwaitSyncCompletion => PassRow::AwaitSyncCompletion,
+            Self::Finished => PassRow::Finished,
+            Self::Abandoned => PassRow::Abandoned,
+        }
+    }
+
+    /// The phase of this kind; `hr` is the HRESULT of the phases that carry one
+    /// (PreparingDone, SynchronizingDone, Finished) and is ignored by the others.
+    ///
+    /// ```
+    /// # use mobsync::{HResult, Phase, PhaseKind};
+    /// assert_eq!(PhaseKind::Finished.with_hresult(HResult::E_FAIL), Phase::Finished(HResult::E_FAIL));
+    /// assert_eq!(PhaseKind::Prepared.with_hresult(HResult::E_FAIL), Phase::Prepared);
+    /// ```
+    #[must_use]
+    pub const fn with_hresult(self, hr: HResult) -> Phase {
+        match self {
+            Self::Idle => Phase::Idle,
+            Self::Preparing => Phase::Preparing,
+            Self::PreparingDone => Phase::PreparingDone(hr),
+            Self::AwaitPrepareCompletion => Phase::AwaitPrepareCompletion,
+            Self::Prepared => Phase::Prepared,
+            Self::Synchronizing => Phase::Synchronizing,
+            Self::SynchronizingDone => Phase::SynchronizingDone(hr),
+            Self::AwaitSyncCompletion => Phase::AwaitSyncCompletion,
+            Self::Finished => Phase::Finished(hr),
+            Self::Abandoned => Phase::Abandoned,
+        }
+    }
 }
 
 impl Phase {
@@ -166,12 +211,71 @@ impl fmt::Display for Phase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:?}", self.kind())?;
         match self.hresult() {
-            Some(hr) => match hr.name() {
-                Some(name) => write!(f, "({name})"),
-                None => write!(f, "({:#010X})", hr.to_u32()),
-            },
+            Some(hr) => write!(f, "({})", hr.short()),
             None => Ok(()),
         }
+    }
+}
+
+/// A row of the pass table: a [`PhaseKind`], with `PreparingDone` split by its HRESULT.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum PassRow {
+    /// [`Phase::Idle`].
+    Idle,
+    /// [`Phase::Preparing`].
+    Preparing,
+    /// [`Phase::PreparingDone`] with S_OK.
+    PreparingDoneOk,
+    /// [`Phase::PreparingDone`] with anything else.
+    PreparingDoneFailed,
+    /// [`Phase::AwaitPrepareCompletion`] (window A).
+    AwaitPrepareCompletion,
+    /// [`Phase::Prepared`].
+    Prepared,
+    /// [`Phase::Synchronizing`].
+    Synchronizing,
+    /// [`Phase::SynchronizingDone`].
+    SynchronizingDone,
+    /// [`Phase::AwaitSyncCompletion`] (window B).
+    AwaitSyncCompletion,
+    /// [`Phase::Finished`].
+    Finished,
+    /// [`Phase::Abandoned`].
+    Abandoned,
+}
+
+impl PassRow {
+    /// Every row, in pipeline order.
+    pub const ALL: [Self; 11] = [
+        Self::Idle,
+        Self::Preparing,
+        Self::PreparingDoneOk,
+        Self::PreparingDoneFailed,
+        Self::AwaitPrepareCompletion,
+        Self::Prepared,
+        Self::Synchronizing,
+        Self::SynchronizingDone,
+        Self::AwaitSyncCompletion,
+        Self::Finished,
+        Self::Abandoned,
+    ];
+
+    /// The row of a phase.
+    ///
+    /// ```
+    /// use mobsync::rules::PassRow;
+    /// use mobsync::{HResult, Phase};
+    ///
+    /// assert_eq!(PassRow::of(Phase::PreparingDone(HResult::E_FAIL)), PassRow::PreparingDoneFailed);
+    /// ```
+    #[must_use]
+    pub const fn of(phase: Phase) -> Self {
+        let ok = match phase.hresult() {
+            Some(hr) => hr.to_u32() == HResult::S_OK.to_u32(),
+            None => true,
+        };
+        phase.kind().row(ok)
     }
 }
 

@@ -3,12 +3,13 @@
 use core::fmt;
 use core::str::FromStr;
 
-use crate::error::{Error, ParseError, Problem};
+use crate::hresult::HResult;
+use crate::parse_error::ParseError;
 
 /// An item's synchronization status (`SYNCMGRSTATUS`): a set of values, not bit flags.
 ///
-/// Exactly ten DWORDs are statuses; any other value is refused with an error whose HRESULT is
-/// `E_INVALIDARG`.
+/// Exactly ten DWORDs are statuses; any other value is refused with an [`InvalidStatus`], whose
+/// HRESULT is `E_INVALIDARG`.
 ///
 /// ```
 /// use mobsync::{HResult, SyncMgrStatus};
@@ -179,15 +180,44 @@ impl SyncMgrStatus {
 }
 
 impl TryFrom<u32> for SyncMgrStatus {
-    type Error = Error;
+    type Error = InvalidStatus;
 
-    /// Exactly the ten values of CONTRACT §2.1; any other DWORD is an
-    /// [`Error::InvalidArgument`] (`E_INVALIDARG`).
-    fn try_from(value: u32) -> Result<Self, Error> {
-        Self::from_u32(value).ok_or(Error::InvalidArgument {
-            rule: None,
-            problem: Problem::InvalidStatus(value),
-        })
+    /// Exactly the ten values of CONTRACT §2.1; any other DWORD is an [`InvalidStatus`].
+    fn try_from(value: u32) -> Result<Self, InvalidStatus> {
+        Self::from_u32(value).ok_or(InvalidStatus { value })
+    }
+}
+
+/// A DWORD that is not one of the ten `SYNCMGRSTATUS` values (`E_INVALIDARG` where a call
+/// carries it).
+///
+/// ```
+/// use mobsync::{HResult, InvalidStatus, SyncMgrStatus};
+///
+/// let err = SyncMgrStatus::try_from(0x42).unwrap_err();
+/// assert_eq!(err, InvalidStatus { value: 0x42 });
+/// assert_eq!(err.to_string(), "0x42 is not a SYNCMGRSTATUS value");
+/// assert_eq!(HResult::from(err), HResult::E_INVALIDARG);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[error("{value:#X} is not a SYNCMGRSTATUS value")]
+pub struct InvalidStatus {
+    /// The DWORD.
+    pub value: u32,
+}
+
+impl InvalidStatus {
+    /// `E_INVALIDARG`: what a call that carries such a DWORD is answered.
+    #[must_use]
+    pub const fn hresult(self) -> HResult {
+        HResult::E_INVALIDARG
+    }
+}
+
+impl From<InvalidStatus> for HResult {
+    fn from(err: InvalidStatus) -> Self {
+        err.hresult()
     }
 }
 

@@ -161,11 +161,7 @@ fn folder_mirror_logs_the_failure_and_retries_it_through_show_error() {
     assert_conforms(&report);
     assert_eq!(report.passes.len(), 2, "{}", report.trace);
     assert_eq!(
-        report.passes[0]
-            .items
-            .iter()
-            .find(|i| i.0 == PHOTOS)
-            .map(|i| i.1),
+        report.passes[0].item(PHOTOS).map(|i| i.status),
         Some(SyncMgrStatus::Failed)
     );
     assert_eq!(report.final_status(PHOTOS), Some(SyncMgrStatus::Succeeded));

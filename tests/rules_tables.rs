@@ -14,7 +14,7 @@ fn committed_rendering_of_the_tables_matches_the_data() {
     let committed = std::fs::read_to_string(path).unwrap().replace("\r\n", "\n");
     assert!(
         committed == rendered,
-        "docs/rules.md drifted from the tables in src/rules.rs; rerun with MOBSYNC_BLESS=1"
+        "docs/rules.md drifted from the tables in src/rules/; rerun with MOBSYNC_BLESS=1"
     );
 }
 

@@ -90,10 +90,13 @@ fn rule_tables_and_errors_round_trip() {
     let mut sync = Instance::new();
     let errors: Vec<Error> = vec![
         sync.synchronize().unwrap_err(),
-        SyncMgrStatus::try_from(0x9).unwrap_err(),
+        Instance::new()
+            .initialize(1, SyncMgrFlags::from_bits(0x3), HResult::S_OK)
+            .unwrap_err(),
         sync.get_item_object(ItemId::NULL).unwrap_err(),
     ];
     round_trip(&errors);
+    round_trip(&SyncMgrStatus::try_from(0x9).unwrap_err());
 }
 
 #[test]

@@ -93,8 +93,8 @@ fn check(
     }
 }
 
-fn guids(ids: &[mobsync::ItemId]) -> Vec<String> {
-    ids.iter().map(ToString::to_string).collect()
+fn guids(items: impl Iterator<Item = mobsync::ItemView>) -> Vec<String> {
+    items.map(|item| item.id.to_string()).collect()
 }
 
 fn verdict_json(v: &Verdict) -> serde_json::Value {
@@ -110,7 +110,7 @@ fn verdict_json(v: &Verdict) -> serde_json::Value {
     if let (Some(report), Some(map)) = (&v.report, object.as_object_mut()) {
         map.insert(
             "report".to_owned(),
-            json!({"unfinished": guids(&report.unfinished), "skip_not_honoured": guids(&report.skip_not_honoured)}),
+            json!({"unfinished": guids(report.unfinished()), "skip_not_honoured": guids(report.skip_not_honoured())}),
         );
     }
     object

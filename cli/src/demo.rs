@@ -49,7 +49,7 @@ fn session(trace_out: Option<&Path>) -> io::Result<SimReport> {
         let passes: Vec<&str> = report
             .passes
             .iter()
-            .filter_map(|p| p.items.iter().find(|i| i.0 == id).map(|i| i.1.short_name()))
+            .filter_map(|p| p.item(id).map(|i| i.status.short_name()))
             .collect();
         out.push_str(&format!(
             "{name:<10} {:<38} {status:<10} {}\n",

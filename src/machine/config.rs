@@ -1,17 +1,6 @@
-//! Profiles and limits (CONTRACT §7).
+//! An instance's set-up: its profile and its limits (CONTRACT §7).
 
-/// Which rules the instance enforces (CONTRACT §7).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum Profile {
-    /// The rules of CONTRACT §5 as Microsoft documents them.
-    #[default]
-    Documented,
-    /// Also what Microsoft's own sample handlers rely on: SetItemStatus(STOPPED) in any phase as
-    /// "stop everything", SetItemStatus(SKIPPED) in `Prepared`, and LogError with a GUID_NULL
-    /// error id as an entry without an id.
-    Compatible,
-}
+use crate::rule::Profile;
 
 /// Capacity limits (CONTRACT §7); past a limit an event is refused with E_OUTOFMEMORY.
 ///

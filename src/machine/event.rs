@@ -1,9 +1,10 @@
 //! The events one handler instance sees (CONTRACT §5) and the data they carry.
 
-use crate::flags::{HandlerFlags, ItemState, SyncMgrFlags};
+use crate::flags::{HandlerFlags, ItemState, ProgressMask, SyncMgrFlags};
 use crate::guid::{ErrorId, ItemId};
 use crate::hresult::HResult;
-use crate::rules::EventKind;
+use crate::rule::EventKind;
+use crate::status::SyncMgrStatus;
 
 /// One of the four asynchronous calls, whose return is an event of its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -20,6 +21,48 @@ pub enum Method {
 }
 
 impl Method {
+    /// The four methods, in vtable order.
+    pub const ALL: [Self; 4] = [
+        Self::PrepareForSync,
+        Self::Synchronize,
+        Self::ShowProperties,
+        Self::ShowError,
+    ];
+
+    /// The event kind of this method's entry.
+    ///
+    /// ```
+    /// # use mobsync::{EventKind, Method};
+    /// assert_eq!(Method::ShowError.entry_kind(), EventKind::ShowError);
+    /// ```
+    #[must_use]
+    pub const fn entry_kind(self) -> EventKind {
+        match self {
+            Self::PrepareForSync => EventKind::PrepareForSync,
+            Self::Synchronize => EventKind::Synchronize,
+            Self::ShowProperties => EventKind::ShowProperties,
+            Self::ShowError => EventKind::ShowError,
+        }
+    }
+
+    /// The method's name, its entry's ([`EventKind::name`]).
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        self.entry_kind().name()
+    }
+
+    /// The method named `name`, `None` for any other text (a trace's `return METHOD`).
+    ///
+    /// ```
+    /// # use mobsync::Method;
+    /// assert_eq!(Method::from_name("Synchronize"), Some(Method::Synchronize));
+    /// assert_eq!(Method::from_name("Initialize"), None);
+    /// ```
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|method| method.name() == name)
+    }
+
     /// The event kind of this method's return.
     ///
     /// ```
@@ -160,7 +203,7 @@ pub struct ProgressItem {
 impl ProgressItem {
     /// A progress item with only a status (mask STATUSTYPE).
     #[must_use]
-    pub const fn status(status: crate::SyncMgrStatus) -> Self {
+    pub const fn status(status: SyncMgrStatus) -> Self {
         Self {
             mask: 0x2,
             status: status as u32,
@@ -194,22 +237,22 @@ impl ProgressItem {
 
     /// The mask has bits outside SYNCMGRPROGRESSITEM's four.
     pub(crate) const fn has_unknown_bits(self) -> bool {
-        self.mask & !crate::ProgressMask::all().bits() != 0
+        self.mask & !ProgressMask::all().bits() != 0
     }
 
     /// The status field is reported (STATUSTYPE).
     pub(crate) const fn has_status(self) -> bool {
-        self.mask & crate::ProgressMask::STATUSTYPE.bits() != 0
+        self.mask & ProgressMask::STATUSTYPE.bits() != 0
     }
 
     /// The value field is reported (PROGVALUE).
     pub(crate) const fn has_value(self) -> bool {
-        self.mask & crate::ProgressMask::PROGVALUE.bits() != 0
+        self.mask & ProgressMask::PROGVALUE.bits() != 0
     }
 
     /// The maximum field is reported (MAXVALUE).
     pub(crate) const fn has_max(self) -> bool {
-        self.mask & crate::ProgressMask::MAXVALUE.bits() != 0
+        self.mask & ProgressMask::MAXVALUE.bits() != 0
     }
 }
 

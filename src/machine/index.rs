@@ -4,6 +4,8 @@ use core::hash::BuildHasher;
 
 use hashbrown::HashTable;
 
+use crate::guid::{ErrorId, ItemId};
+
 /// The hasher of every id index (a type alias, so benchmarks can compare others).
 pub(crate) type IdHasher = foldhash::fast::RandomState;
 
@@ -11,6 +13,20 @@ pub(crate) type IdHasher = foldhash::fast::RandomState;
 pub(crate) trait Keyed {
     type Key: Copy + Eq + core::hash::Hash;
     fn key(&self) -> Self::Key;
+}
+
+impl Keyed for ItemId {
+    type Key = ItemId;
+    fn key(&self) -> ItemId {
+        *self
+    }
+}
+
+impl Keyed for ErrorId {
+    type Key = ErrorId;
+    fn key(&self) -> ErrorId {
+        *self
+    }
 }
 
 /// Entries in insertion order plus a hash table of their positions.

@@ -2,9 +2,8 @@
 
 use crate::guid::ItemId;
 use crate::hresult::HResult;
+use crate::state::Phase;
 use crate::status::SyncMgrStatus;
-
-use super::Instance;
 
 /// One item of the selection as the handler last reported it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -38,11 +37,13 @@ impl ItemView {
     }
 }
 
-/// The outcome of a finished pass (CONTRACT §6, end-of-pass report): the final status of every
-/// item, the items that never reached a final status, and the skip requests not honoured.
+/// The end-of-pass report (CONTRACT §6): how a pass ended, every item of its selection with its
+/// last status, the items that never reached a final status, and the skip requests not
+/// honoured. The one report type of the crate: the engine's [`Instance::report`](crate::Instance::report), the trace
+/// checker's verdicts and the simulator's passes all hand it out.
 ///
-/// Borrowed from the instance, so it allocates nothing; it stays available until the next
-/// PrepareForSync.
+/// The two lists are those of a pass that reached `Finished`; for a pass that did not (the
+/// simulator reports those too: abandoned, or a completion that never came) they are empty.
 ///
 /// ```
 /// use mobsync::{HResult, Instance, ItemId, Method, ProgressAnswer, ProgressItem, SyncMgrFlags, SyncMgrStatus};
@@ -59,47 +60,79 @@ impl ItemView {
 /// let done = sync.returned(Method::Synchronize, HResult::E_FAIL)?;
 /// assert!(done.finished_pass());
 /// let report = sync.report().unwrap();
-/// assert_eq!(report.hresult(), HResult::E_FAIL);
+/// assert_eq!(report.hresult(), Some(HResult::E_FAIL));
 /// assert_eq!(report.unfinished().map(|i| i.id).collect::<Vec<_>>(), [b]);
 /// assert_eq!(report.skip_not_honoured().count(), 0);
 /// # Ok::<(), mobsync::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug)]
-pub struct PassReport<'a> {
-    instance: &'a Instance,
-    hr: HResult,
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PassReport {
+    phase: Phase,
+    items: Vec<ItemView>,
 }
 
-impl<'a> PassReport<'a> {
-    pub(super) const fn new(instance: &'a Instance, hr: HResult) -> Self {
-        Self { instance, hr }
+impl PassReport {
+    /// The report of a pass that ended in `phase`, with its selection's `items` in selection
+    /// order.
+    pub(crate) const fn new(phase: Phase, items: Vec<ItemView>) -> Self {
+        Self { phase, items }
     }
 
-    /// The HRESULT the pass finished with.
+    /// The phase the pass ended in: `Finished(hr)` for a pass that finished.
     #[must_use]
-    pub const fn hresult(&self) -> HResult {
-        self.hr
+    pub const fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// The HRESULT the pass finished with, `None` for a pass that did not finish.
+    #[must_use]
+    pub const fn hresult(&self) -> Option<HResult> {
+        match self.phase {
+            Phase::Finished(hr) => Some(hr),
+            _ => None,
+        }
+    }
+
+    /// The pass reached `Finished`.
+    #[must_use]
+    pub const fn is_finished(&self) -> bool {
+        matches!(self.phase, Phase::Finished(_))
     }
 
     /// Every item of the selection with its final (or last) status, in selection order.
-    pub fn items(&self) -> impl ExactSizeIterator<Item = ItemView> + 'a {
-        self.instance.selection()
+    #[must_use]
+    pub fn items(&self) -> &[ItemView] {
+        &self.items
     }
 
-    /// Items that never reached a final status, in selection order.
-    pub fn unfinished(&self) -> impl Iterator<Item = ItemView> + 'a {
-        self.items().filter(|item| !item.status.is_final())
+    /// One item of the selection.
+    #[must_use]
+    pub fn item(&self, id: ItemId) -> Option<&ItemView> {
+        self.items.iter().find(|item| item.id == id)
     }
 
-    /// Items with a skip request whose final status is neither SKIPPED nor STOPPED, in
-    /// selection order.
-    pub fn skip_not_honoured(&self) -> impl Iterator<Item = ItemView> + 'a {
-        self.items().filter(ItemView::skip_not_honoured)
+    /// The items of a finished pass that never reached a final status, in selection order.
+    pub fn unfinished(&self) -> impl Iterator<Item = ItemView> + Clone + '_ {
+        self.listed(|item| !item.status.is_final())
+    }
+
+    /// The items of a finished pass with a skip request whose final status is neither SKIPPED
+    /// nor STOPPED, in selection order.
+    pub fn skip_not_honoured(&self) -> impl Iterator<Item = ItemView> + Clone + '_ {
+        self.listed(ItemView::skip_not_honoured)
     }
 
     /// Neither list has an item.
     #[must_use]
     pub fn is_clean(&self) -> bool {
         self.unfinished().next().is_none() && self.skip_not_honoured().next().is_none()
+    }
+
+    fn listed(&self, keep: fn(&ItemView) -> bool) -> impl Iterator<Item = ItemView> + Clone + '_ {
+        let finished = self.is_finished();
+        self.items
+            .iter()
+            .filter(move |item| finished && keep(item))
+            .copied()
     }
 }

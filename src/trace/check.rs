@@ -8,29 +8,14 @@ use std::io::BufRead;
 use crate::error::Error;
 use crate::guid::ItemId;
 use crate::hresult::HResult;
-use crate::machine::{Accepted, Config, Event, Instance, Method, SyncMgrItem};
-use crate::rules::{EventKind, Rule};
+use crate::machine::{Accepted, Config, Event, Instance, Method, PassReport, SyncMgrItem};
+use crate::rule::{EventKind, Fault, Rule};
+use crate::rules::{fault, is_violation};
 
+use super::error::CheckError;
+use super::event::{Call, TraceEvent};
 use super::read::for_each_line;
-use super::syntax::{Call, Line, Parser, SyntaxError, TraceEvent};
-
-/// The end-of-pass report carried by the event that brings a pass to `Finished` (CONTRACT §6).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Report {
-    /// Items of the selection that never reached a final status, in selection order.
-    pub unfinished: Vec<ItemId>,
-    /// Items with a skip request whose final status is neither SKIPPED nor STOPPED.
-    pub skip_not_honoured: Vec<ItemId>,
-}
-
-impl Report {
-    /// Neither list has an item.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.unfinished.is_empty() && self.skip_not_honoured.is_empty()
-    }
-}
+use super::syntax::{Line, Parser};
 
 /// The verdict on one event.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,13 +29,14 @@ pub struct Verdict {
     pub verdict: HResult,
     /// The rule that decided the event.
     pub rule: Rule,
-    /// Whether the event is a violation (TRACE.md): a refused callback or return, invalid data
-    /// handed out, or a recorded result other than the contract's.
+    /// Whether the event is a violation (TRACE.md, [`crate::rules::is_violation`]): a refused
+    /// callback or return, invalid data handed out, or a recorded result other than the
+    /// contract's.
     pub violation: bool,
     /// Why, in words.
     pub reason: Cow<'static, str>,
     /// The end-of-pass report, on the event that ends a pass.
-    pub report: Option<Report>,
+    pub report: Option<PassReport>,
 }
 
 impl Verdict {
@@ -60,28 +46,22 @@ impl Verdict {
     pub fn is_printed(&self, all: bool) -> bool {
         all || self.verdict != HResult::S_OK
             || self.violation
-            || self.report.as_ref().is_some_and(|r| !r.is_empty())
+            || self.report.as_ref().is_some_and(|r| !r.is_clean())
     }
 
     /// The verdict's name, or its hex for an HRESULT without one.
     #[must_use]
     pub fn verdict_name(&self) -> String {
-        hresult_name(self.verdict)
+        self.verdict.short().to_string()
     }
 }
 
-/// An HRESULT's name, or `0x` and 8 hex digits.
-pub(crate) fn hresult_name(hr: HResult) -> String {
-    hr.name()
-        .map_or_else(|| format!("0x{:08X}", hr.to_u32()), str::to_owned)
-}
+struct Ids<I>(I);
 
-struct Ids<'a>(&'a [ItemId]);
-
-impl fmt::Display for Ids<'_> {
+impl<I: Iterator<Item = ItemId> + Clone> fmt::Display for Ids<I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[")?;
-        for (n, id) in self.0.iter().enumerate() {
+        for (n, id) in self.0.clone().enumerate() {
             if n > 0 {
                 f.write_str(", ")?;
             }
@@ -94,7 +74,7 @@ impl fmt::Display for Ids<'_> {
 impl fmt::Display for Verdict {
     /// The text line: `LINE: VERDICT RULE[ VIOLATION]: reason[ | report: …]`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} {}", self.line, self.verdict_name(), self.rule)?;
+        write!(f, "{}: {} {}", self.line, self.verdict.short(), self.rule)?;
         if self.violation {
             f.write_str(" VIOLATION")?;
         }
@@ -103,8 +83,8 @@ impl fmt::Display for Verdict {
             write!(
                 f,
                 " | report: unfinished {}, skip_not_honoured {}",
-                Ids(&report.unfinished),
-                Ids(&report.skip_not_honoured)
+                Ids(report.unfinished().map(|v| v.id)),
+                Ids(report.skip_not_honoured().map(|v| v.id))
             )?;
         }
         Ok(())
@@ -159,14 +139,6 @@ pub struct Checker {
     enumerated: Vec<SyncMgrItem>,
 }
 
-/// What an event did, before it becomes a [`Verdict`].
-struct Outcome {
-    result: Result<Accepted, Error>,
-    violation: bool,
-    /// The contract's answer, when the violation is a recorded result that differs from it.
-    expected: Option<HResult>,
-}
-
 impl Checker {
     /// A checker with this profile and these limits.
     #[must_use]
@@ -193,181 +165,72 @@ impl Checker {
     /// The verdict on one event; the instance advances when the event is accepted.
     pub fn check(&mut self, event: &TraceEvent) -> Verdict {
         let kind = event.call.kind();
-        let outcome = self.outcome(&event.call, event.recorded);
-        let report = match &outcome.result {
-            Ok(accepted) if accepted.finished_pass() => self.instance.report().map(|r| Report {
-                unfinished: r.unfinished().map(|v| v.id).collect(),
-                skip_not_honoured: r.skip_not_honoured().map(|v| v.id).collect(),
-            }),
+        let (result, decided) = self.outcome(&event.call, event.recorded);
+        let report = match &result {
+            Ok(accepted) if accepted.finished_pass() => self.instance.report(),
             _ => None,
         };
-        let (verdict, rule, mut reason) = match outcome.result {
+        let refused = result.as_ref().err().map(Error::check);
+        let violation = is_violation(decided, refused, event.recorded);
+        // A violation the handler's recorded answer makes (it is not its fault otherwise).
+        let mismatch =
+            violation && refused.is_none_or(|check| fault(decided, check) == Fault::Manager);
+        let (verdict, rule, mut reason) = match result {
             Ok(_) => (HResult::S_OK, kind.rule(), Cow::Borrowed("accepted")),
-            Err(err) => {
-                let rule = err.rule().unwrap_or(kind.rule());
-                let text = err.to_string();
-                let reason = text
-                    .strip_prefix(&format!("{rule}: "))
-                    .unwrap_or(&text)
-                    .to_owned();
-                (err.hresult(), rule, Cow::Owned(reason))
-            }
+            Err(err) => (
+                err.hresult(),
+                err.rule(),
+                Cow::Owned(err.reason().to_string()),
+            ),
         };
-        if let (Some(recorded), Some(expected)) = (event.recorded, outcome.expected) {
+        if let (true, Some(recorded)) = (mismatch, event.recorded) {
             reason = Cow::Owned(format!(
                 "{reason}; the handler answered {}, the contract requires {}",
-                hresult_name(recorded),
-                hresult_name(expected)
+                recorded.short(),
+                verdict.short()
             ));
-        } else if outcome.violation && verdict == HResult::S_OK {
-            reason = Cow::Owned(format!("{reason} (a violation)"));
         }
         self.summary.events += 1;
         self.summary.rejected += usize::from(verdict != HResult::S_OK);
-        self.summary.violations += usize::from(outcome.violation);
+        self.summary.violations += usize::from(violation);
         Verdict {
             line: event.line,
             event: kind,
             verdict,
             rule,
-            violation: outcome.violation,
+            violation,
             reason,
             report,
         }
     }
 
-    fn outcome(&mut self, call: &Call, recorded: Option<HResult>) -> Outcome {
+    /// The engine's answer to `call` answered `recorded`, and the kind of the event that decided
+    /// it (a one-line entry with `=> HR` is decided by its return, once the entry is accepted).
+    fn outcome(
+        &mut self,
+        call: &Call,
+        recorded: Option<HResult>,
+    ) -> (Result<Accepted, Error>, EventKind) {
         let answer = recorded.unwrap_or(HResult::S_OK);
         let mut enumerated = std::mem::take(&mut self.enumerated);
         let outcome = call.with_event_in(answer, &mut enumerated, |event| {
-            self.outcome_of(event, recorded)
+            let kind = event.kind();
+            let entered = self.instance.handle(event);
+            let method = Method::ALL
+                .into_iter()
+                .find(|method| method.entry_kind() == kind);
+            match (entered, method, recorded) {
+                // `=> HR` on a call with a separate return: the entry followed at once by it.
+                (Ok(_), Some(method), Some(hr)) => (
+                    self.instance.handle(&Event::Return { method, hr }),
+                    method.return_kind(),
+                ),
+                (result, _, _) => (result, kind),
+            }
         });
         self.enumerated = enumerated;
         outcome
     }
-
-    fn outcome_of(&mut self, event: &Event<'_>, recorded: Option<HResult>) -> Outcome {
-        match event.kind() {
-            // Calls whose outcome the handler chooses: the recorded result drives the state.
-            EventKind::Initialize => self.chosen(event, recorded, false),
-            EventKind::GetHandlerInfo | EventKind::EnumSyncMgrItems => {
-                self.chosen(event, recorded, true)
-            }
-            // Calls with a separate return: `=> HR` is the entry followed at once by the return.
-            EventKind::PrepareForSync => self.entry(event, Method::PrepareForSync, recorded),
-            EventKind::Synchronize => self.entry(event, Method::Synchronize, recorded),
-            EventKind::ShowProperties => self.entry(event, Method::ShowProperties, recorded),
-            EventKind::ShowError => self.entry(event, Method::ShowError, recorded),
-            // Calls whose answer the contract fixes: the recorded result is only compared.
-            EventKind::SetItemStatus
-            | EventKind::SetProgressCallback
-            | EventKind::GetItemObject => self.fixed(event, recorded),
-            // Returns and callbacks: a refusal is the handler's violation.
-            EventKind::ReturnPrepareForSync
-            | EventKind::ReturnSynchronize
-            | EventKind::ReturnShowProperties
-            | EventKind::ReturnShowError
-            | EventKind::PrepareForSyncCompleted
-            | EventKind::SynchronizeCompleted
-            | EventKind::ShowPropertiesCompleted
-            | EventKind::ShowErrorCompleted
-            | EventKind::EnableModeless
-            | EventKind::Progress
-            | EventKind::LogError
-            | EventKind::DeleteLogError
-            | EventKind::EstablishConnection => self.handler(event),
-        }
-    }
-
-    /// A call refused by the contract is a violation only when the handler recorded another
-    /// answer than the contract's.
-    fn refused_call(err: &Error, recorded: Option<HResult>) -> (bool, Option<HResult>) {
-        match recorded {
-            Some(r) if r != err.hresult() => (true, Some(err.hresult())),
-            _ => (false, None),
-        }
-    }
-
-    fn chosen(&mut self, event: &Event<'_>, recorded: Option<HResult>, hands_out: bool) -> Outcome {
-        let result = self.instance.handle(event);
-        let (violation, expected) = match &result {
-            Ok(_) => (false, None),
-            // Invalid data handed out (R-INFO, R-ENUM) is the handler's violation.
-            Err(err) if hands_out && err.hresult() != HResult::E_UNEXPECTED => (true, None),
-            Err(err) => Self::refused_call(err, recorded),
-        };
-        Outcome {
-            result,
-            violation,
-            expected,
-        }
-    }
-
-    fn entry(&mut self, event: &Event<'_>, method: Method, recorded: Option<HResult>) -> Outcome {
-        let entered = self.instance.handle(event);
-        match (entered, recorded) {
-            (Err(err), _) => {
-                let (violation, expected) = Self::refused_call(&err, recorded);
-                Outcome {
-                    result: Err(err),
-                    violation,
-                    expected,
-                }
-            }
-            (Ok(accepted), None) => Outcome {
-                result: Ok(accepted),
-                violation: false,
-                expected: None,
-            },
-            (Ok(_), Some(hr)) => match self.instance.handle(&Event::Return { method, hr }) {
-                Ok(returned) => Outcome {
-                    result: Ok(returned),
-                    violation: false,
-                    expected: None,
-                },
-                Err(err) => Outcome {
-                    result: Err(err),
-                    violation: true,
-                    expected: None,
-                },
-            },
-        }
-    }
-
-    fn fixed(&mut self, event: &Event<'_>, recorded: Option<HResult>) -> Outcome {
-        let result = self.instance.handle(event);
-        let contract = match &result {
-            Ok(_) => HResult::S_OK,
-            Err(err) => err.hresult(),
-        };
-        let differs = recorded.is_some_and(|r| r != contract);
-        Outcome {
-            result,
-            violation: differs,
-            expected: differs.then_some(contract),
-        }
-    }
-
-    fn handler(&mut self, event: &Event<'_>) -> Outcome {
-        let result = self.instance.handle(event);
-        let violation = result.is_err();
-        Outcome {
-            result,
-            violation,
-            expected: None,
-        }
-    }
-}
-
-/// Why checking a trace stopped early.
-#[derive(Debug, thiserror::Error)]
-pub enum CheckError {
-    /// The trace does not follow the format.
-    #[error(transparent)]
-    Syntax(#[from] SyntaxError),
-    /// The input could not be read.
-    #[error("cannot read the trace: {0}")]
-    Io(#[from] std::io::Error),
 }
 
 /// Checks a whole trace, handing each verdict to `on_verdict` as it comes (streaming).

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use super::syntax::SyntaxError;
+use super::error::SyntaxError;
 
 /// What a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -35,11 +35,36 @@
 //! # Ok::<(), mobsync::trace::CheckError>(())
 //! ```
 
+#[cfg(feature = "trace")]
 mod check;
+#[cfg(feature = "trace")]
+mod cursor;
+#[cfg(feature = "trace")]
+mod error;
+#[cfg(feature = "trace")]
+mod event;
+#[cfg(feature = "trace")]
+mod grammar;
+#[cfg(feature = "trace")]
 mod lex;
+#[cfg(feature = "trace")]
+mod names;
+#[cfg(feature = "trace")]
 mod read;
+#[cfg(feature = "trace")]
 mod syntax;
+#[cfg(feature = "trace")]
+mod value;
+mod write;
 
-pub use check::{CheckError, Checker, Report, Summary, Verdict, check};
+#[cfg(feature = "trace")]
+pub use check::{Checker, Summary, Verdict, check};
+#[cfg(feature = "trace")]
+pub use error::{CheckError, SyntaxError};
+#[cfg(feature = "trace")]
+pub use event::{Call, TraceEvent};
+#[cfg(feature = "trace")]
 pub use read::{MAX_LINE_BYTES, TraceReader};
-pub use syntax::{Call, Line, Parser, SyntaxError, TraceEvent};
+#[cfg(feature = "trace")]
+pub use syntax::{Line, Parser};
+pub use write::EventLine;

@@ -8,8 +8,9 @@
 
 use std::io::{self, BufRead, Read};
 
-use super::check::CheckError;
-use super::syntax::{Line, Parser, SyntaxError, TraceEvent};
+use super::error::{CheckError, SyntaxError};
+use super::event::TraceEvent;
+use super::syntax::{Line, Parser};
 
 /// The longest line a trace may have, in bytes (line end excluded): a longer one is a syntax
 /// error, so memory stays bounded whatever the input.

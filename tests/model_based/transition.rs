@@ -175,7 +175,7 @@ pub fn apply(engine: &mut Instance, ev: &Ev) -> RefVerdict {
             }
         }
         Err(err) => {
-            let rule = err.rule().map_or("none", |r| r.id());
+            let rule = err.rule().id();
             assert_eq!(rule, own_rule, "an error names the event's own rule: {err}");
             RefVerdict {
                 hr: err.hresult().to_u32(),

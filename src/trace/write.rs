@@ -1,0 +1,268 @@
+//! Writing events as trace lines (TRACE.md "Events"): what the simulator writes, and what a
+//! handler's own logging can write. Available without the `trace` feature.
+
+use core::fmt::{self, Write as _};
+
+use crate::flags::{SyncEvent, SyncMgrFlagModifiers, SyncMgrFlags};
+use crate::guid::Guid;
+use crate::hresult::HResult;
+use crate::machine::Event;
+use crate::status::SyncMgrStatus;
+
+/// One event as a trace line: its [`Display`](fmt::Display) is the line, without its line end,
+/// which the parser reads back as the same event.
+///
+/// An [`Event`] does not carry its strings; give them with [`EventLine::text`]: Progress's status
+/// text, LogError's text, the name GetHandlerInfo hands out, EstablishConnection's connection
+/// name. Item and error ids are written as braced GUIDs (`null` for GUID_NULL in ShowProperties,
+/// ShowError, LogError and DeleteLogError).
+///
+/// ```
+/// use mobsync::trace::EventLine;
+/// use mobsync::{Event, HResult, ItemId, Method};
+///
+/// let item = ItemId::from_u128(0x6295DF40_0000_4000_8000_000000000001);
+/// let skip = Event::SetItemStatus { item, status: 1 };
+/// assert_eq!(
+///     EventLine::new(skip).recorded(HResult::S_OK).to_string(),
+///     "SetItemStatus {6295DF40-0000-4000-8000-000000000001} SKIPPED => S_OK"
+/// );
+/// let ret = Event::Return { method: Method::PrepareForSync, hr: HResult::S_FALSE };
+/// assert_eq!(EventLine::new(ret).to_string(), "return PrepareForSync S_FALSE");
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct EventLine<'a> {
+    event: Event<'a>,
+    text: Option<&'a str>,
+    recorded: Option<HResult>,
+}
+
+impl<'a> EventLine<'a> {
+    /// The line of `event`, without strings and without `=> HR`.
+    #[must_use]
+    pub const fn new(event: Event<'a>) -> Self {
+        Self {
+            event,
+            text: None,
+            recorded: None,
+        }
+    }
+
+    /// With the event's string (see the type's documentation); an event without one ignores it.
+    #[must_use]
+    pub const fn text(mut self, text: &'a str) -> Self {
+        self.text = Some(text);
+        self
+    }
+
+    /// With `=> HR`: what the handler answered a call, or the manager a callback.
+    #[must_use]
+    pub const fn recorded(mut self, hr: HResult) -> Self {
+        self.recorded = Some(hr);
+        self
+    }
+}
+
+/// A quoted trace string: `\` and `"` escaped; line breaks and other control characters, which a
+/// line cannot hold, become spaces.
+struct Quoted<'a>(&'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_char('"')?;
+        for c in self.0.chars() {
+            match c {
+                '"' | '\\' => {
+                    f.write_char('\\')?;
+                    f.write_char(c)?;
+                }
+                c if c.is_control() => f.write_char(' ')?,
+                c => f.write_char(c)?,
+            }
+        }
+        f.write_char('"')
+    }
+}
+
+/// An id where the grammar allows `null`: `null` for GUID_NULL, else the braced GUID.
+struct Id(Guid);
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_null() {
+            f.write_str("null")
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
+}
+
+/// A STATUS: its name, else `0x` and hex.
+struct Status(u32);
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match SyncMgrStatus::from_u32(self.0) {
+            Some(status) => f.write_str(status.short_name()),
+            None => write!(f, "{:#X}", self.0),
+        }
+    }
+}
+
+/// FLAGS: the event by name (or in hex), then the modifiers, then any other bits in hex.
+struct Flags(SyncMgrFlags);
+
+impl fmt::Display for Flags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let flags = self.0;
+        match SyncEvent::from_u8(flags.event_byte()) {
+            Some(event) => f.write_str(match event {
+                SyncEvent::Connect => "CONNECT",
+                SyncEvent::PendingDisconnect => "PENDINGDISCONNECT",
+                SyncEvent::Manual => "MANUAL",
+                SyncEvent::Idle => "IDLE",
+                SyncEvent::Invoke => "INVOKE",
+                SyncEvent::Scheduled => "SCHEDULED",
+            })?,
+            None => write!(f, "{:#X}", flags.event_byte())?,
+        }
+        for (modifier, name) in [
+            (SyncMgrFlagModifiers::SETTINGS, "|SETTINGS"),
+            (SyncMgrFlagModifiers::MAYBOTHERUSER, "|MAYBOTHERUSER"),
+        ] {
+            if flags.modifiers().contains(modifier) {
+                f.write_str(name)?;
+            }
+        }
+        if flags.unknown_bits() != 0 {
+            write!(f, "|{:#X}", flags.unknown_bits())?;
+        }
+        Ok(())
+    }
+}
+
+/// A LEVEL: its name, else `0x` and hex.
+struct Level(u32);
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            1 => f.write_str("INFORMATION"),
+            2 => f.write_str("WARNING"),
+            3 => f.write_str("ERROR"),
+            n => write!(f, "{n:#X}"),
+        }
+    }
+}
+
+/// ` reserved=0x…` when not zero.
+fn reserved(f: &mut fmt::Formatter<'_>, reserved: u32) -> fmt::Result {
+    if reserved == 0 {
+        Ok(())
+    } else {
+        write!(f, " reserved={reserved:#X}")
+    }
+}
+
+/// ` ID…` for each of `ids`.
+fn ids(f: &mut fmt::Formatter<'_>, ids: impl IntoIterator<Item = Guid>) -> fmt::Result {
+    ids.into_iter().try_for_each(|id| write!(f, " {id}"))
+}
+
+impl fmt::Display for EventLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = Quoted(self.text.unwrap_or(""));
+        f.write_str(self.event.kind().name())?;
+        match self.event {
+            Event::Initialize {
+                reserved: r, flags, ..
+            } => {
+                write!(f, " {}", Flags(flags))?;
+                reserved(f, r)?;
+            }
+            Event::GetHandlerInfo { info, .. } => {
+                write!(f, " name={text} flags={:#X}", info.flags)?;
+            }
+            Event::EnumSyncMgrItems { items, .. } => {
+                ids(f, items.iter().map(|item| Guid::from(item.id)))?;
+            }
+            Event::GetItemObject { item } => write!(f, " {item}")?,
+            Event::ShowProperties { item } => write!(f, " {}", Id(item.into()))?,
+            Event::SetProgressCallback { bind } => {
+                f.write_str(if bind { " set" } else { " null" })?;
+            }
+            Event::PrepareForSync { items, reserved: r } => {
+                ids(f, items.iter().map(|&item| Guid::from(item)))?;
+                reserved(f, r)?;
+            }
+            Event::Synchronize => {}
+            Event::SetItemStatus { item, status } => {
+                write!(f, " {item} {}", Status(status))?;
+            }
+            Event::ShowError { error } => write!(f, " {}", Id(error.into()))?,
+            // The kind's name is `return METHOD`.
+            Event::Return { hr, .. }
+            | Event::PrepareForSyncCompleted { hr }
+            | Event::SynchronizeCompleted { hr }
+            | Event::ShowPropertiesCompleted { hr } => write!(f, " {}", hr.short())?,
+            Event::ShowErrorCompleted { hr, items } => {
+                write!(f, " {}", hr.short())?;
+                ids(f, items.iter().map(|&item| Guid::from(item)))?;
+            }
+            Event::EnableModeless { enable, .. } => {
+                f.write_str(if enable { " true" } else { " false" })?;
+            }
+            Event::Progress { item, progress, .. } => {
+                write!(f, " {item}")?;
+                let mask = progress.mask;
+                if mask & 0x2 != 0 {
+                    write!(f, " status={}", Status(progress.status))?;
+                }
+                if mask & 0x1 != 0 {
+                    write!(f, " text={text}")?;
+                }
+                if mask & 0x4 != 0 {
+                    write!(f, " value={}", progress.value)?;
+                }
+                if mask & 0x8 != 0 {
+                    write!(f, " max={}", progress.max)?;
+                }
+                if mask & !0xF != 0 {
+                    write!(f, " mask={mask:#X}")?;
+                }
+            }
+            Event::LogError { level, info } => {
+                write!(f, " {} {text}", Level(level))?;
+                if info.mask & 0x2 != 0 {
+                    write!(f, " error={}", Id(info.error_id.into()))?;
+                }
+                if info.mask & 0x4 != 0 {
+                    write!(f, " item={}", Id(info.item.into()))?;
+                }
+                if info.mask & 0x1 != 0 {
+                    f.write_str(" jump")?;
+                }
+                if info.mask & !0x7 != 0 {
+                    write!(f, " mask={:#X}", info.mask)?;
+                }
+            }
+            Event::DeleteLogError { error, reserved: r } => {
+                write!(f, " {}", Id(error.into()))?;
+                reserved(f, r)?;
+            }
+            Event::EstablishConnection {
+                has_name,
+                reserved: r,
+            } => {
+                if has_name {
+                    write!(f, " {text}")?;
+                }
+                reserved(f, r)?;
+            }
+        }
+        if let Some(hr) = self.recorded {
+            write!(f, " => {}", hr.short())?;
+        }
+        Ok(())
+    }
+}
