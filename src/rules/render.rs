@@ -54,7 +54,7 @@ pub fn render_markdown() -> String {
     );
     out.push_str("| phase |");
     for event in PassEvent::ALL {
-        out.push_str(&format!(" {} |", event.label()));
+        out.push_str(&format!(" {} |", column_label(event)));
     }
     out.push_str("\n|---|");
     out.push_str(&"---|".repeat(PassEvent::ALL.len()));
@@ -105,7 +105,8 @@ pub fn render_markdown() -> String {
     out.push_str("\n## The compatible profile's rows (CONTRACT §7)\n\n");
     out.push_str("| profile | SetItemStatus STOPPED | SetItemStatus SKIPPED | SetItemStatus, other statuses | LogError with a GUID_NULL error id |\n|---|---|---|---|---|\n");
     for profile in [Profile::Documented, Profile::Compatible] {
-        let column = |status: SyncMgrStatus| set_item_status_column(profile, status as u32).label();
+        let column =
+            |status: SyncMgrStatus| column_label(set_item_status_column(profile, status as u32));
         out.push_str(&format!(
             "| {profile:?} | {} | {} | {} | {:?} |\n",
             column(SyncMgrStatus::Stopped),
@@ -152,6 +153,11 @@ pub fn render_markdown() -> String {
         out.push_str(&format!("| {} | {} |\n", from.short_name(), to.join(", ")));
     }
     out
+}
+
+/// A pass-table column's label: its event's name and what narrows it.
+fn column_label(column: PassEvent) -> String {
+    format!("{}{}", column.event().name(), column.qualifier())
 }
 
 impl PassRow {
@@ -218,8 +224,11 @@ pub fn render_mermaid() -> String {
                         continue;
                     }
                     let splits_here = split || kind == PhaseKind::PreparingDone;
-                    let label =
-                        format!("{}{}", event.label(), if splits_here { suffix } else { "" });
+                    let label = format!(
+                        "{}{}",
+                        column_label(event),
+                        if splits_here { suffix } else { "" }
+                    );
                     let to = kind.row(ok);
                     out.push_str(&format!(
                         "    {} --> {}: {label}\n",

@@ -103,21 +103,42 @@ impl PassEvent {
         Self::ReleaseCallback,
     ];
 
-    pub(super) const fn label(self) -> &'static str {
+    /// The event this column decides.
+    ///
+    /// ```
+    /// use mobsync::rules::PassEvent;
+    /// use mobsync::EventKind;
+    ///
+    /// assert_eq!(PassEvent::ReleaseCallback.event(), EventKind::SetProgressCallback);
+    /// ```
+    #[must_use]
+    pub const fn event(self) -> EventKind {
         match self {
-            Self::PrepareForSync => "PrepareForSync",
-            Self::ReturnPrepareForSync => "return PrepareForSync",
-            Self::PrepareForSyncCompleted => "PrepareForSyncCompleted",
-            Self::Synchronize => "Synchronize",
-            Self::ReturnSynchronize => "return Synchronize",
-            Self::SynchronizeCompleted => "SynchronizeCompleted",
-            Self::SetItemStatus => "SetItemStatus",
-            Self::SetItemStatusSkippedCompatible => "SetItemStatus SKIPPED (compatible)",
-            Self::SetItemStatusStoppedCompatible => "SetItemStatus STOPPED (compatible)",
-            Self::Progress => "Progress",
-            Self::EstablishConnection => "EstablishConnection",
-            Self::EnableModelessTrue => "EnableModeless TRUE",
-            Self::ReleaseCallback => "SetProgressCallback NULL",
+            Self::PrepareForSync => EventKind::PrepareForSync,
+            Self::ReturnPrepareForSync => EventKind::ReturnPrepareForSync,
+            Self::PrepareForSyncCompleted => EventKind::PrepareForSyncCompleted,
+            Self::Synchronize => EventKind::Synchronize,
+            Self::ReturnSynchronize => EventKind::ReturnSynchronize,
+            Self::SynchronizeCompleted => EventKind::SynchronizeCompleted,
+            Self::SetItemStatus
+            | Self::SetItemStatusSkippedCompatible
+            | Self::SetItemStatusStoppedCompatible => EventKind::SetItemStatus,
+            Self::Progress => EventKind::Progress,
+            Self::EstablishConnection => EventKind::EstablishConnection,
+            Self::EnableModelessTrue => EventKind::EnableModeless,
+            Self::ReleaseCallback => EventKind::SetProgressCallback,
+        }
+    }
+
+    /// What narrows the column to part of its event's calls (`"NULL"` for the release), or
+    /// nothing when it decides all of them.
+    pub(super) const fn qualifier(self) -> &'static str {
+        match self {
+            Self::SetItemStatusSkippedCompatible => " SKIPPED (compatible)",
+            Self::SetItemStatusStoppedCompatible => " STOPPED (compatible)",
+            Self::EnableModelessTrue => " TRUE",
+            Self::ReleaseCallback => " NULL",
+            _ => "",
         }
     }
 }

@@ -27,6 +27,7 @@ fn number_option(c: &Cursor<'_, '_>, token: Token<'_>) -> Result<i64, SyntaxErro
 }
 
 /// The event and its arguments; `true` when `=> HR` may follow.
+#[inline]
 pub(super) fn parse_call(
     c: &mut Cursor<'_, '_>,
     first: &Token<'_>,
