@@ -1,10 +1,21 @@
 //! The manager's side: [`Callback`] (`ISyncMgrSynchronizeCallback`), and the run's shared state
 //! every event is recorded in — the engine, the trace and the violations, under one lock so the
 //! trace is in the engine's order.
+//!
+//! # Threads
+//!
+//! The manager runs like a single-threaded apartment: a callback from another thread than the
+//! manager's is taken only while the manager waits (for a completion, or for the run to end), so
+//! windows A and B always exist. A callback that waits longer than the script's timeout for the
+//! manager — because the handler blocks inside a call until its worker has called back — is
+//! refused with a violation saying what a real apartment-threaded manager would do: deadlock.
+//! Once the run is over, every callback is refused with E_UNEXPECTED; [`super::Simulator::run`]
+//! waits (as long as the timeout) for the handler to drop every clone of its callback before it
+//! hands out the report, so nothing a worker does during a run can be missing from it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::error::Error;
 use crate::guid::{ErrorId, ItemId};
@@ -17,14 +28,32 @@ use crate::trace::EventLine;
 use super::report::Violation;
 use super::script::Script;
 
+/// Where the run is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Stage {
+    /// The manager drives the handler.
+    Running,
+    /// The handler panicked: the manager drives nothing more, callbacks are refused.
+    Aborted,
+    /// The report was taken: callbacks are refused and no longer recorded.
+    Over,
+}
+
 pub(super) struct State {
     pub(super) engine: Instance,
     /// The manager's thread is running its own code (not waiting, not inside a call into the
     /// handler): callbacks from other threads wait, as they would for a busy STA.
     pub(super) busy: bool,
+    pub(super) stage: Stage,
+    /// Some clone of the handler's [`Callback`] is alive.
+    pub(super) callback_held: bool,
     pub(super) trace: Vec<String>,
     pub(super) violations: Vec<Violation>,
     pub(super) progress_calls: HashMap<ItemId, usize>,
+    /// The call the manager's thread is in (for the deadlock message).
+    pub(super) inside: Option<&'static str>,
+    /// Callbacks refused after the report was taken.
+    pub(super) late: usize,
 }
 
 pub(super) struct Shared {
@@ -35,12 +64,48 @@ pub(super) struct Shared {
 }
 
 impl Shared {
+    pub(super) fn new(engine: Instance, script: Script) -> Self {
+        Self {
+            state: Mutex::new(State {
+                engine,
+                busy: true,
+                stage: Stage::Running,
+                callback_held: false,
+                trace: vec!["# mobsync simulator run (trace format v1)".to_owned()],
+                violations: Vec::new(),
+                progress_calls: HashMap::new(),
+                inside: None,
+                late: 0,
+            }),
+            changed: Condvar::new(),
+            script,
+            manager: std::thread::current().id(),
+        }
+    }
+
     pub(super) fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Hands `event` to the engine and writes its trace line, under one lock so the trace is in
-    /// the engine's order; a refusal that is a violation ([`is_violation`]) is recorded as one.
+    /// Waits on the condition variable until `deadline`; `None` once it has passed.
+    fn wait_until<'a>(
+        &self,
+        state: MutexGuard<'a, State>,
+        deadline: Instant,
+    ) -> Option<MutexGuard<'a, State>> {
+        let now = Instant::now();
+        if now >= deadline {
+            return None;
+        }
+        Some(match self.changed.wait_timeout(state, deadline - now) {
+            Ok((guard, _)) => guard,
+            Err(poisoned) => poisoned.into_inner().0,
+        })
+    }
+
+    /// Hands an event of the manager's own thread to the engine and writes its trace line, under
+    /// one lock so the trace is in the engine's order; a refusal that is a violation
+    /// ([`is_violation`]) is recorded as one.
     pub(super) fn record(
         &self,
         event: &Event<'_>,
@@ -48,49 +113,131 @@ impl Shared {
         recorded: Option<HResult>,
     ) -> Result<Accepted, Error> {
         let mut state = self.lock();
-        if std::thread::current().id() != self.manager {
-            while state.busy {
-                state = self
-                    .changed
-                    .wait(state)
-                    .unwrap_or_else(PoisonError::into_inner);
-            }
-        }
+        let result = Self::decide(&mut state, event, text, recorded);
+        drop(state);
+        self.changed.notify_all();
+        result
+    }
+
+    fn decide(
+        state: &mut State,
+        event: &Event<'_>,
+        text: Option<&str>,
+        recorded: Option<HResult>,
+    ) -> Result<Accepted, Error> {
         let result = state.engine.handle(event);
         state.trace.push(line(*event, text, recorded));
         if let Err(err) = &result
             && is_violation(event.kind(), Some(err.check()), recorded)
         {
             let line = state.trace.len();
-            let violation = Violation {
+            state.violations.push(Violation {
                 line,
                 rule: err.rule(),
                 verdict: err.hresult(),
                 message: err.to_string(),
-            };
-            state.violations.push(violation);
+            });
         }
-        drop(state);
-        self.changed.notify_all();
         result
     }
 
-    pub(super) fn set_busy(&self, busy: bool) {
-        self.lock().busy = busy;
+    /// A callback, from any thread: waits (at most the script's timeout) for the manager when it
+    /// comes from another thread, then records it as [`Shared::record`] does. `Err` is the
+    /// manager's refusal: the contract's error, or E_UNEXPECTED for a callback the manager could
+    /// not take (a deadlock, a run that stopped or ended), recorded as a violation in the run.
+    fn callback(
+        &self,
+        event: &Event<'_>,
+        text: Option<&str>,
+        recorded: Option<HResult>,
+    ) -> Result<Accepted, HResult> {
+        let mut state = self.lock();
+        if std::thread::current().id() != self.manager {
+            let deadline = Instant::now() + self.script.wait;
+            while state.busy && state.stage == Stage::Running {
+                match self.wait_until(state, deadline) {
+                    Some(guard) => state = guard,
+                    None => {
+                        let mut state = self.lock();
+                        let inside = state.inside.unwrap_or("its own code");
+                        let why = format!(
+                            "waited {:?} while the manager's thread was inside {inside}: an \
+                             apartment-threaded manager would deadlock",
+                            self.script.wait
+                        );
+                        Self::refuse(&mut state, event, text, &why);
+                        return Err(HResult::E_UNEXPECTED);
+                    }
+                }
+            }
+        }
+        match state.stage {
+            Stage::Running => {}
+            Stage::Aborted => {
+                let why = "the run stopped after the handler panicked";
+                Self::refuse(&mut state, event, text, why);
+                return Err(HResult::E_UNEXPECTED);
+            }
+            Stage::Over => {
+                state.late += 1;
+                return Err(HResult::E_UNEXPECTED);
+            }
+        }
+        let result = Self::decide(&mut state, event, text, recorded);
+        drop(state);
         self.changed.notify_all();
+        result.map_err(|err| err.hresult())
+    }
+
+    /// A callback the manager could not take: a comment line with the event, and a violation of
+    /// the callback's rule on it.
+    fn refuse(state: &mut State, event: &Event<'_>, text: Option<&str>, why: &str) {
+        let kind = event.kind();
+        state
+            .trace
+            .push(format!("# refused, {why}: {}", line(*event, text, None)));
+        let line = state.trace.len();
+        state.violations.push(Violation {
+            line,
+            rule: kind.rule(),
+            verdict: HResult::E_UNEXPECTED,
+            message: format!("{}: {kind} refused: it {why}", kind.rule()),
+        });
+    }
+
+    /// A violation the manager saw on its own thread, on a comment line of its own.
+    pub(super) fn violation(&self, rule: Rule, verdict: HResult, message: String) {
+        let mut state = self.lock();
+        state.trace.push(format!("# {message}"));
+        let line = state.trace.len();
+        state.violations.push(Violation {
+            line,
+            rule,
+            verdict,
+            message,
+        });
+    }
+
+    /// The manager's thread enters (`Some`) or leaves (`None`) a call into the handler.
+    pub(super) fn set_inside(&self, inside: Option<&'static str>) {
+        self.lock().inside = inside;
     }
 
     /// A call into the handler whose answer the contract fixes (SetItemStatus,
     /// SetProgressCallback): the engine takes it at entry, and the handler's answer must be the
-    /// contract's.
-    pub(super) fn call_answered(&self, event: &Event<'_>, call: impl FnOnce() -> HResult) {
+    /// contract's. `call` is `None` when the handler panicked.
+    pub(super) fn call_answered(
+        &self,
+        event: &Event<'_>,
+        call: impl FnOnce() -> Option<HResult>,
+    ) -> Option<HResult> {
         let (index, refused) = {
             let mut state = self.lock();
             let refused = state.engine.handle(event).err().map(|err| err.check());
             state.trace.push(line(*event, None, None));
             (state.trace.len(), refused)
         };
-        let hr = call();
+        let hr = call()?;
         let mut state = self.lock();
         if let Some(text) = state.trace.get_mut(index - 1) {
             text.push_str(&format!(" => {}", hr.short()));
@@ -109,30 +256,31 @@ impl Shared {
                 message,
             });
         }
+        Some(hr)
     }
 
     pub(super) fn note(&self, text: &str) {
         self.lock().trace.push(format!("# {text}"));
     }
 
-    /// Waits until `done` holds for the engine, or the script's timeout passes.
-    pub(super) fn wait_for(&self, done: impl Fn(&Instance) -> bool) -> bool {
+    /// Waits (taking callbacks from other threads meanwhile) until `done` holds, or the
+    /// script's timeout passes.
+    pub(super) fn wait_for(&self, done: impl Fn(&State) -> bool) -> bool {
         let deadline = Instant::now() + self.script.wait;
         let mut state = self.lock();
         state.busy = false;
         self.changed.notify_all();
         let done = loop {
-            if done(&state.engine) {
+            if done(&state) {
                 break true;
             }
-            let now = Instant::now();
-            if now >= deadline {
-                break false;
+            match self.wait_until(state, deadline) {
+                Some(guard) => state = guard,
+                None => {
+                    state = self.lock();
+                    break done(&state);
+                }
             }
-            state = match self.changed.wait_timeout(state, deadline - now) {
-                Ok((guard, _)) => guard,
-                Err(poisoned) => poisoned.into_inner().0,
-            };
         };
         state.busy = true;
         done
@@ -140,25 +288,39 @@ impl Shared {
 
     /// A completion that never came: a violation of `rule`.
     pub(super) fn missing(&self, rule: Rule, what: &str) {
-        let mut state = self.lock();
-        let message = format!("{rule}: no {what} within {:?}", self.script.wait);
-        state.trace.push(format!("# timeout: {message}"));
-        let line = state.trace.len();
-        state.violations.push(Violation {
-            line,
-            rule,
-            verdict: HResult::E_PENDING,
-            message,
-        });
+        let message = format!("timeout: {rule}: no {what} within {:?}", self.script.wait);
+        self.violation(rule, HResult::E_PENDING, message);
+    }
+
+    /// The script's timeout.
+    pub(super) fn timeout(&self) -> Duration {
+        self.script.wait
+    }
+}
+
+/// What a [`Callback`] delivers its calls to: the simulated manager's side of one run. The last
+/// clone of a `Callback` drops it, which tells the manager the handler let go of its callback.
+struct Sink {
+    shared: Arc<Shared>,
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        self.shared.lock().callback_held = false;
+        self.shared.changed.notify_all();
     }
 }
 
 /// The manager's side, `ISyncMgrSynchronizeCallback`: what the handler calls back. Cheap to
 /// clone, `Send + Sync`: hand clones to worker threads. Each method returns the manager's answer;
 /// a call the contract refuses is recorded as a violation and answered with the contract's error.
+///
+/// Drop every clone once `set_progress_callback(None)` has returned: the run waits for that, at
+/// most the script's timeout, before it hands out its report, and reports a handler that keeps
+/// one (CONTRACT §9, "drops its reference to the manager's callback").
 #[derive(Clone)]
 pub struct Callback {
-    pub(super) shared: Arc<Shared>,
+    sink: Arc<Sink>,
 }
 
 impl core::fmt::Debug for Callback {
@@ -168,10 +330,24 @@ impl core::fmt::Debug for Callback {
 }
 
 impl Callback {
+    /// The callback of a run; the run's state says it is held until the last clone drops.
+    pub(super) fn new(shared: &Arc<Shared>) -> Self {
+        shared.lock().callback_held = true;
+        Self {
+            sink: Arc::new(Sink {
+                shared: Arc::clone(shared),
+            }),
+        }
+    }
+
+    fn shared(&self) -> &Shared {
+        &self.sink.shared
+    }
+
     fn callback(&self, event: &Event<'_>, text: Option<&str>, answer: HResult) -> HResult {
-        match self.shared.record(event, text, None) {
+        match self.shared().callback(event, text, None) {
             Ok(_) => answer,
-            Err(err) => err.hresult(),
+            Err(hr) => hr,
         }
     }
 
@@ -202,14 +378,14 @@ impl Callback {
     /// `EnableModeless(fEnable)` (R-MODAL): the script's answer to TRUE, S_OK to FALSE.
     pub fn enable_modeless(&self, enable: bool) -> HResult {
         let answer = if enable {
-            self.shared.script.modeless_answer
+            self.shared().script.modeless_answer
         } else {
             HResult::S_OK
         };
         let event = Event::EnableModeless { enable, answer };
-        match self.shared.record(&event, None, Some(answer)) {
+        match self.shared().callback(&event, None, Some(answer)) {
             Ok(_) => answer,
-            Err(err) => err.hresult(),
+            Err(hr) => hr,
         }
     }
 
@@ -221,12 +397,13 @@ impl Callback {
         } else {
             progress
         };
+        let shared = self.shared();
         let answer = {
-            let mut state = self.shared.lock();
+            let mut state = shared.lock();
             let count = state.progress_calls.entry(item).or_insert(0);
             *count += 1;
             let nth = *count;
-            self.shared
+            shared
                 .script
                 .progress_answers
                 .iter()
@@ -238,10 +415,9 @@ impl Callback {
             progress,
             answer,
         };
-
-        match self.shared.record(&event, text, progress_answer(answer)) {
+        match shared.callback(&event, text, progress_answer(answer)) {
             Ok(_) => answer.hresult(),
-            Err(err) => err.hresult(),
+            Err(hr) => hr,
         }
     }
 
