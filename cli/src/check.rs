@@ -2,6 +2,7 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::ops::ControlFlow;
 use std::process::ExitCode;
 
 use mobsync::trace::{CheckError, Summary, Verdict};
@@ -20,6 +21,11 @@ pub enum Format {
 /// Exit status 2: parse error, unreadable input or bad usage (TRACE.md).
 const TROUBLE: u8 = 2;
 
+/// Exit status 141 (128 + SIGPIPE, what a shell reports for a program a closed pipe stopped):
+/// the output was closed before checking ended, so the summary was not written. TRACE.md says
+/// nothing of a closed output; this is the command's decision.
+const CLOSED: u8 = 141;
+
 pub fn run(path: &str, all: bool, format: Format, profile: Profile) -> ExitCode {
     let input: Box<dyn BufRead> = if path == "-" {
         Box::new(io::stdin().lock())
@@ -27,22 +33,27 @@ pub fn run(path: &str, all: bool, format: Format, profile: Profile) -> ExitCode 
         match File::open(path) {
             Ok(file) => Box::new(BufReader::new(file)),
             Err(err) => {
-                eprintln!("mobsync check: cannot read {path}: {err}");
+                let path = path.escape_debug();
+                let _ = writeln!(io::stderr(), "mobsync check: cannot read {path}: {err}");
                 return ExitCode::from(TROUBLE);
             }
         }
     };
     let mut out = BufWriter::new(io::stdout().lock());
-    let status = check(
+    check(
         input,
         all,
         format,
         Config::default().profile(profile),
         &mut out,
-    );
-    // A closed stdout (e.g. `| head`) is not an error worth a message.
-    let _ = out.flush();
-    status
+    )
+}
+
+/// Why printing stopped: the output is closed (or cannot be written at all).
+struct Closed;
+
+fn print(out: &mut impl Write, line: impl std::fmt::Display) -> Result<(), Closed> {
+    writeln!(out, "{line}").map_err(|_| Closed)
 }
 
 fn check(
@@ -52,40 +63,52 @@ fn check(
     config: Config,
     out: &mut impl Write,
 ) -> ExitCode {
-    let checked = mobsync::trace::check(input, config, |verdict| {
-        if verdict.is_printed(all) {
-            let _ = match format {
-                Format::Text => writeln!(out, "{verdict}"),
-                Format::Json => writeln!(out, "{}", verdict_json(verdict)),
-            };
+    let checked = mobsync::trace::check_until(input, config, |verdict| {
+        if !verdict.is_printed(all) {
+            return ControlFlow::Continue(());
+        }
+        let printed = match format {
+            Format::Text => print(out, verdict),
+            Format::Json => print(out, verdict_json(verdict)),
+        };
+        match printed {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(Closed) => ControlFlow::Break(Closed),
         }
     });
     let summary = match checked {
-        Ok(summary) => summary,
+        Ok(ControlFlow::Continue(summary)) => summary,
+        Ok(ControlFlow::Break(Closed)) => return ExitCode::from(CLOSED),
         Err(CheckError::Syntax(err)) => {
-            match format {
-                Format::Text => {
-                    let _ = out.flush();
-                    eprintln!("{err}");
-                }
+            let shown = match format {
+                Format::Text => out
+                    .flush()
+                    .map_err(|_| Closed)
+                    .and_then(|()| print(&mut io::stderr(), &err)),
                 Format::Json => {
                     let object =
                         json!({"line": err.line, "column": err.column, "error": err.message});
-                    let _ = writeln!(out, "{object}");
+                    print(out, object).and_then(|()| out.flush().map_err(|_| Closed))
                 }
-            }
-            return ExitCode::from(TROUBLE);
+            };
+            return ExitCode::from(if shown.is_ok() { TROUBLE } else { CLOSED });
         }
         Err(err) => {
             let _ = out.flush();
-            eprintln!("mobsync check: {err}");
+            let _ = writeln!(io::stderr(), "mobsync check: {err}");
             return ExitCode::from(TROUBLE);
         }
     };
-    let _ = match format {
-        Format::Text => writeln!(out, "{summary}"),
-        Format::Json => writeln!(out, "{}", summary_json(summary)),
+    let printed = match format {
+        Format::Text => print(out, summary),
+        Format::Json => print(out, summary_json(summary)),
     };
+    if printed
+        .and_then(|()| out.flush().map_err(|_| Closed))
+        .is_err()
+    {
+        return ExitCode::from(CLOSED);
+    }
     if summary.violations > 0 {
         ExitCode::from(1)
     } else {

@@ -24,7 +24,8 @@ struct Cli {
 enum Command {
     /// Check a logged trace of a handler (TRACE.md format) against the contract, line by line.
     ///
-    /// Exit status: 0 no violations, 1 violations, 2 parse error, unreadable input or bad usage.
+    /// Exit status: 0 no violations, 1 violations, 2 parse error, unreadable input or bad usage,
+    /// 141 the output was closed before checking ended (`| head`): checking stops at once.
     Check {
         /// The trace file, or `-` for standard input.
         #[arg(value_name = "FILE|-")]

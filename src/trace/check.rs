@@ -1,7 +1,9 @@
 //! Checking a trace: each event gets the model's verdict (TRACE.md "Verdicts"), printed as
 //! `mobsync check` prints it.
 
+use core::convert::Infallible;
 use core::fmt;
+use core::ops::ControlFlow;
 use std::borrow::Cow;
 use std::io::BufRead;
 
@@ -254,16 +256,68 @@ pub fn check(
     config: Config,
     mut on_verdict: impl FnMut(&Verdict),
 ) -> Result<Summary, CheckError> {
+    let checked = check_until(input, config, |verdict| {
+        on_verdict(verdict);
+        ControlFlow::<Infallible>::Continue(())
+    })?;
+    match checked {
+        ControlFlow::Continue(summary) => Ok(summary),
+        ControlFlow::Break(never) => match never {},
+    }
+}
+
+/// [`check`], stopping as soon as `on_verdict` breaks: `Ok(Break(b))` then, and the rest of the
+/// input is not read. `mobsync check` stops so when its output is closed.
+///
+/// # Errors
+/// As [`check`].
+///
+/// ```
+/// use std::ops::ControlFlow;
+/// use mobsync::trace::check_until;
+/// use mobsync::Config;
+///
+/// let trace = "Initialize MANUAL\nSynchronize\nSynchronize\n";
+/// let first_refusal = check_until(trace.as_bytes(), Config::default(), |v| {
+///     if v.verdict.is_failure() { ControlFlow::Break(v.line) } else { ControlFlow::Continue(()) }
+/// })?;
+/// assert_eq!(first_refusal, ControlFlow::Break(2));
+/// # Ok::<(), mobsync::trace::CheckError>(())
+/// ```
+pub fn check_until<B>(
+    input: impl BufRead,
+    config: Config,
+    mut on_verdict: impl FnMut(&Verdict) -> ControlFlow<B>,
+) -> Result<ControlFlow<B, Summary>, CheckError> {
+    /// Why reading stopped early.
+    enum Halt<B> {
+        Error(CheckError),
+        Break(B),
+    }
+    impl<B> From<CheckError> for Halt<B> {
+        fn from(err: CheckError) -> Self {
+            Self::Error(err)
+        }
+    }
     let mut parser = Parser::new();
     let mut checker = Checker::new(config);
-    for_each_line(input, |line, text| {
-        if let Line::Event(event) = parser.parse_line(line, text)? {
-            on_verdict(&checker.check(&event));
+    let read = for_each_line(input, |line, text| {
+        let parsed = parser
+            .parse_line(line, text)
+            .map_err(|err| Halt::Error(err.into()))?;
+        if let Line::Event(event) = parsed {
+            if let ControlFlow::Break(b) = on_verdict(&checker.check(&event)) {
+                return Err(Halt::Break(b));
+            }
             parser.recycle(event.call);
         }
         Ok(())
-    })?;
-    Ok(checker.summary())
+    });
+    match read {
+        Ok(()) => Ok(ControlFlow::Continue(checker.summary())),
+        Err(Halt::Break(b)) => Ok(ControlFlow::Break(b)),
+        Err(Halt::Error(err)) => Err(err),
+    }
 }
 
 #[cfg(test)]

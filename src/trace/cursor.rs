@@ -6,7 +6,7 @@ use uuid::Uuid;
 use crate::guid::{ErrorId, Guid, ItemId};
 use crate::hresult::HResult;
 
-use super::error::SyntaxError;
+use super::error::{Shown, SyntaxError};
 use super::lex::{Kind, Span, Token, column};
 use super::names::{NAMESPACE, Names, is_name};
 use super::value::parse_hr;
@@ -145,7 +145,9 @@ impl<'p, 'a> Cursor<'p, 'a> {
                 self.tokens.next();
                 Ok(t)
             }
-            Some(t) => Err(self.error(t.start, format!("{what} expected, found `{}`", t.text))),
+            Some(t) => {
+                Err(self.error(t.start, format!("{what} expected, found {}", Shown(t.text))))
+            }
         }
     }
 
@@ -162,7 +164,10 @@ impl<'p, 'a> Cursor<'p, 'a> {
             return Ok(Guid::NULL);
         }
         if !is_name(text) {
-            return Err(self.error(start, format!("`{text}` is not a GUID, a name or null")));
+            return Err(self.error(
+                start,
+                format!("{} is not a GUID, a name or null", Shown(text)),
+            ));
         }
         let guid = Guid::from_uuid(Uuid::new_v5(&NAMESPACE, text.as_bytes()));
         self.names.insert(text.to_owned(), guid);
@@ -196,8 +201,8 @@ impl<'p, 'a> Cursor<'p, 'a> {
             self.error(
                 token.start,
                 format!(
-                    "`{}` is not an HRESULT name or 0x and 1 to 8 hex digits",
-                    token.text
+                    "{} is not an HRESULT name or 0x and 1 to 8 hex digits",
+                    Shown(token.text)
                 ),
             )
         })
@@ -208,7 +213,7 @@ impl<'p, 'a> Cursor<'p, 'a> {
         match token.text {
             t if t == yes => Ok(true),
             t if t == no => Ok(false),
-            t => Err(self.error(token.start, format!("{what} expected, found `{t}`"))),
+            t => Err(self.error(token.start, format!("{what} expected, found {}", Shown(t)))),
         }
     }
 
@@ -228,20 +233,20 @@ impl<'p, 'a> Cursor<'p, 'a> {
         while let Some(token) = self.peek().filter(|t| t.kind != Kind::Arrow) {
             self.tokens.next();
             if matches!(token.kind, Kind::Str | Kind::Arrow) {
-                return Err(self.error(token.start, format!("unexpected `{}`", token.text)));
+                return Err(self.error(token.start, format!("unexpected {}", Shown(token.text))));
             }
             let is_flag = token.kind == Kind::Word;
             let allowed = if is_flag { flags } else { keys };
             let Some(known) = Key::from_name(token.key()).filter(|k| allowed.contains(k)) else {
                 let what = if is_flag { "unexpected" } else { "unknown key" };
-                return Err(self.error(token.start, format!("{what} `{}`", token.text)));
+                return Err(self.error(token.start, format!("{what} {}", Shown(token.text))));
             };
             if options.has(known) {
                 return Err(self.error(token.start, format!("`{}` given twice", known.name())));
             }
             // Each known key at most once, so there is a slot (MAX_OPTIONS covers every event).
             let Some(slot) = options.keys.get_mut(count) else {
-                return Err(self.error(token.start, format!("unexpected `{}`", token.text)));
+                return Err(self.error(token.start, format!("unexpected {}", Shown(token.text))));
             };
             *slot = Some(known);
             count += 1;
@@ -256,22 +261,25 @@ impl<'p, 'a> Cursor<'p, 'a> {
             return Ok(None);
         };
         if t.kind != Kind::Arrow || !allowed {
-            return Err(self.error(t.start, format!("unexpected `{}` after the event", t.text)));
+            return Err(self.error(
+                t.start,
+                format!("unexpected {} after the event", Shown(t.text)),
+            ));
         }
         let hr = self.positional("an HRESULT after =>")?;
         let value = parse_hr(hr.text).ok_or_else(|| {
             self.error(
                 hr.start,
                 format!(
-                    "`{}` is not an HRESULT name or 0x and 1 to 8 hex digits",
-                    hr.text
+                    "{} is not an HRESULT name or 0x and 1 to 8 hex digits",
+                    Shown(hr.text)
                 ),
             )
         })?;
         if let Some(extra) = self.next() {
             return Err(self.error(
                 extra.start,
-                format!("unexpected `{}` after the result", extra.text),
+                format!("unexpected {} after the result", Shown(extra.text)),
             ));
         }
         Ok(Some((value, hr.start)))
@@ -280,7 +288,10 @@ impl<'p, 'a> Cursor<'p, 'a> {
     pub(super) fn end(&mut self) -> Result<(), SyntaxError> {
         match self.next() {
             None => Ok(()),
-            Some(t) => Err(self.error(t.start, format!("unexpected `{}` after the event", t.text))),
+            Some(t) => Err(self.error(
+                t.start,
+                format!("unexpected {} after the event", Shown(t.text)),
+            )),
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::machine::{LogErrorInfo, Method, ProgressItem};
 use crate::rule::EventKind;
 
 use super::cursor::{Cursor, Key, Options};
-use super::error::SyntaxError;
+use super::error::{Shown, SyntaxError};
 use super::event::Call;
 use super::lex::{Kind, Token};
 use super::value::{dword, flag_value, int, level_value, parse_number, status_value};
@@ -21,7 +21,10 @@ fn number_option(c: &Cursor<'_, '_>, token: Token<'_>) -> Result<i64, SyntaxErro
     parse_number(&token.value()).ok_or_else(|| {
         c.error(
             token.start,
-            format!("`{}`: a number from -2^31 to 2^32-1 expected", token.text),
+            format!(
+                "{}: a number from -2^31 to 2^32-1 expected",
+                Shown(token.text)
+            ),
         )
     })
 }
@@ -49,7 +52,7 @@ pub(super) fn parse_call(
                 flags |= flag_value(part).ok_or_else(|| {
                     c.error(
                         token.start,
-                        format!("`{}` is not a FLAGS value", token.text),
+                        format!("{} is not a FLAGS value", Shown(token.text)),
                     )
                 })?;
             }
@@ -88,8 +91,12 @@ pub(super) fn parse_call(
         Some(EventKind::SetItemStatus) => {
             let item = c.item()?;
             let token = c.positional("a STATUS")?;
-            let status = status_value(token.text)
-                .ok_or_else(|| c.error(token.start, format!("`{}` is not a STATUS", token.text)))?;
+            let status = status_value(token.text).ok_or_else(|| {
+                c.error(
+                    token.start,
+                    format!("{} is not a STATUS", Shown(token.text)),
+                )
+            })?;
             Call::SetItemStatus { item, status }
         }
         Some(EventKind::PrepareForSync) => {
@@ -150,7 +157,10 @@ pub(super) fn parse_call(
             | EventKind::ReturnShowError,
         )
         | None => {
-            return Err(c.error(first.start, format!("`{}` is not an event", first.text)));
+            return Err(c.error(
+                first.start,
+                format!("{} is not an event", Shown(first.text)),
+            ));
         }
     };
     Ok((call, true))
@@ -163,8 +173,7 @@ fn parse_return(c: &mut Cursor<'_, '_>) -> Result<(Call, bool), SyntaxError> {
         c.error(
             token.start,
             format!(
-                "`{}` has no separate return (PrepareForSync, Synchronize, ShowProperties or ShowError)",
-                token.text
+                "{} has no separate return (PrepareForSync, Synchronize, ShowProperties or ShowError)", Shown(token.text)
             ),
         )
     })?;
@@ -219,7 +228,10 @@ fn parse_progress(c: &mut Cursor<'_, '_>) -> Result<Call, SyntaxError> {
         match key {
             Key::Status => {
                 progress.status = status_value(&token.value()).ok_or_else(|| {
-                    c.error(token.start, format!("`{}`: a STATUS expected", token.text))
+                    c.error(
+                        token.start,
+                        format!("{}: a STATUS expected", Shown(token.text)),
+                    )
                 })?;
             }
             Key::Text if !matches!(token.kind, Kind::KeyStr { .. }) => {
@@ -250,15 +262,15 @@ fn parse_progress(c: &mut Cursor<'_, '_>) -> Result<Call, SyntaxError> {
 fn parse_log_error(c: &mut Cursor<'_, '_>) -> Result<Call, SyntaxError> {
     let token = c.positional("a LEVEL")?;
     let level = level_value(token.text)
-        .ok_or_else(|| c.error(token.start, format!("`{}` is not a LEVEL", token.text)))?;
+        .ok_or_else(|| c.error(token.start, format!("{} is not a LEVEL", Shown(token.text))))?;
     match c.next() {
         Some(t) if matches!(t.kind, Kind::Str) => {}
         Some(t) => {
             return Err(c.error(
                 t.start,
                 format!(
-                    "the error text (a quoted string) expected, found `{}`",
-                    t.text
+                    "the error text (a quoted string) expected, found {}",
+                    Shown(t.text)
                 ),
             ));
         }

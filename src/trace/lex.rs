@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use super::error::SyntaxError;
+use super::error::{Shown, SyntaxError};
 
 /// What a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -206,7 +206,13 @@ pub(super) fn tokenize(
                 .get(i..)
                 .and_then(|rest| rest.chars().next())
                 .unwrap_or_default();
-            Err(error(i, format!("unexpected `{c}` after a string")))
+            Err(error(
+                i,
+                format!(
+                    "unexpected {} after a string",
+                    Shown(c.encode_utf8(&mut [0; 4]))
+                ),
+            ))
         }
     };
     let mut i = skip_blanks(bytes, 0);

@@ -58,7 +58,7 @@ mod value;
 mod write;
 
 #[cfg(feature = "trace")]
-pub use check::{Checker, Summary, Verdict, check};
+pub use check::{Checker, Summary, Verdict, check, check_until};
 #[cfg(feature = "trace")]
 pub use error::{CheckError, SyntaxError};
 #[cfg(feature = "trace")]

@@ -59,10 +59,10 @@ fn line_text(line: usize, bytes: &[u8]) -> Result<&str, CheckError> {
 ///
 /// # Errors
 /// A line longer than [`MAX_LINE_BYTES`] or not UTF-8, a read error, or `f`'s error.
-pub(super) fn for_each_line(
+pub(super) fn for_each_line<E: From<CheckError>>(
     mut input: impl BufRead,
-    mut f: impl FnMut(usize, &str) -> Result<(), CheckError>,
-) -> Result<(), CheckError> {
+    mut f: impl FnMut(usize, &str) -> Result<(), E>,
+) -> Result<(), E> {
     let mut line = 0;
     // The start of a line that continues past the input's buffer.
     let mut partial = Vec::new();
@@ -70,7 +70,7 @@ pub(super) fn for_each_line(
         let buffer = match input.fill_buf() {
             Ok(buffer) => buffer,
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-            Err(err) => return Err(err.into()),
+            Err(err) => return Err(CheckError::from(err).into()),
         };
         if buffer.is_empty() {
             // The last line has no line end.
@@ -103,11 +103,11 @@ pub(super) fn for_each_line(
 }
 
 /// Hands out each line of `bytes`, which ends with a line feed: their UTF-8 is checked at once.
-fn whole_lines(
+fn whole_lines<E: From<CheckError>>(
     line: &mut usize,
     bytes: &[u8],
-    f: &mut impl FnMut(usize, &str) -> Result<(), CheckError>,
-) -> Result<(), CheckError> {
+    f: &mut impl FnMut(usize, &str) -> Result<(), E>,
+) -> Result<(), E> {
     let (mut text, valid) = match std::str::from_utf8(bytes) {
         Ok(text) => (text, true),
         Err(err) => {
@@ -119,7 +119,7 @@ fn whole_lines(
     while let Some(end) = line_feed(text.as_bytes()) {
         *line += 1;
         if end > MAX_LINE_BYTES {
-            return Err(too_long(*line));
+            return Err(too_long(*line).into());
         }
         let with_cr = text.get(..end).unwrap_or_default();
         f(*line, with_cr.strip_suffix('\r').unwrap_or(with_cr))?;
@@ -133,9 +133,9 @@ fn whole_lines(
     let start = valid_len - text.len();
     let rest = bytes.get(start..).unwrap_or_default();
     if line_feed(rest).unwrap_or(rest.len()) > MAX_LINE_BYTES {
-        return Err(too_long(*line));
+        return Err(too_long(*line).into());
     }
-    Err(not_utf8(*line, text.as_bytes()))
+    Err(not_utf8(*line, text.as_bytes()).into())
 }
 
 /// Reads a trace line by line (LF or CRLF), streaming: one line's buffer at a time, at most
@@ -194,7 +194,7 @@ mod tests {
     /// Every line `for_each_line` hands out, or the error it stops at.
     fn lines(input: impl BufRead) -> Vec<String> {
         let mut seen = Vec::new();
-        let end = for_each_line(input, |n, text| {
+        let end = for_each_line::<CheckError>(input, |n, text| {
             seen.push(format!("{n}: {text}"));
             Ok(())
         });

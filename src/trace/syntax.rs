@@ -6,7 +6,7 @@ use crate::guid::{Guid, ItemId};
 use crate::hresult::HResult;
 
 use super::cursor::Cursor;
-use super::error::SyntaxError;
+use super::error::{Shown, SyntaxError};
 use super::event::{Call, TraceEvent};
 use super::grammar::parse_call;
 use super::lex::{Kind, Span, tokenize};
@@ -94,7 +94,7 @@ impl Parser {
         if !matches!(first.kind, Kind::Word | Kind::Pair { .. }) {
             return Err(c.error(
                 first.start,
-                format!("an event expected, found `{}`", first.text),
+                format!("an event expected, found {}", Shown(first.text)),
             ));
         }
         if first.text == "item" || first.text == "error" {
@@ -102,20 +102,20 @@ impl Parser {
             if !is_name(name.text) {
                 return Err(c.error(
                     name.start,
-                    format!("`{}` cannot be declared as a name", name.text),
+                    format!("{} cannot be declared as a name", Shown(name.text)),
                 ));
             }
             if c.names.contains_key(name.text) {
                 return Err(c.error(
                     name.start,
-                    format!("`{}` was already used or declared", name.text),
+                    format!("{} was already used or declared", Shown(name.text)),
                 ));
             }
             let guid_token = c.positional("a GUID")?;
             let guid = guid_token.text.parse::<Guid>().map_err(|_| {
                 c.error(
                     guid_token.start,
-                    format!("`{}` is not a GUID", guid_token.text),
+                    format!("{} is not a GUID", Shown(guid_token.text)),
                 )
             })?;
             c.end()?;
