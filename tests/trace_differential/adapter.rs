@@ -6,19 +6,28 @@ use super::reference::Id;
 /// One verdict of the crate's checker, in plain values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Observed {
+    /// The event's line.
     pub line: usize,
+    /// The event's name (`EventKind::name`).
     pub event: String,
+    /// The verdict's HRESULT (0 when accepted).
     pub verdict: u32,
+    /// The id of the rule that decided.
     pub rule: String,
+    /// Whether the event is a violation.
     pub violation: bool,
+    /// The end-of-pass report (unfinished, skip_not_honoured), on the event that ends a pass.
     pub report: Option<(Vec<Id>, Vec<Id>)>,
 }
 
 /// The crate's summary, in plain values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ObservedSummary {
+    /// Events checked.
     pub events: usize,
+    /// Events whose verdict is not S_OK.
     pub rejected: usize,
+    /// Events that are violations.
     pub violations: usize,
 }
 

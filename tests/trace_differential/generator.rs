@@ -38,10 +38,15 @@ pub enum Flavour {
 /// One generated trace: its configuration, its text, and its events for the reference checker.
 #[derive(Clone)]
 pub struct Case {
+    /// Profile `compatible` (CONTRACT §7) rather than `documented`.
     pub compatible: bool,
+    /// `Limits::max_items`.
     pub max_items: usize,
+    /// `Limits::max_error_ids`.
     pub max_error_ids: usize,
+    /// The trace as TRACE.md writes it.
     pub text: String,
+    /// Its events, for the reference checker.
     pub events: Vec<TraceEvent>,
 }
 
@@ -59,7 +64,8 @@ impl fmt::Debug for Case {
             self.max_items,
             self.max_error_ids
         )?;
-        for (i, line) in self.text.split('\n').enumerate() {
+        let text = self.text.strip_suffix('\n').unwrap_or(&self.text);
+        for (i, line) in text.split('\n').enumerate() {
             writeln!(f, "{:>4} | {}", i + 1, line.escape_debug())?;
         }
         Ok(())
@@ -1242,4 +1248,30 @@ fn raw_items(ids: &[Id]) -> Vec<RawItem> {
             state: 0,
         })
         .collect()
+}
+
+/// A case written plainly (ids as GUIDs, one space between tokens) from given events.
+pub fn plain_case(
+    compatible: bool,
+    max_items: usize,
+    max_error_ids: usize,
+    events: &[(Ev, Option<u32>)],
+) -> Case {
+    let mut writer = Writer::new(Vec::new(), Eol::Lf);
+    let mut plain = Style::new(0);
+    let events = events
+        .iter()
+        .map(|(ev, recorded)| TraceEvent {
+            line: writer.event(ev, *recorded, &mut plain),
+            ev: ev.clone(),
+            recorded: *recorded,
+        })
+        .collect();
+    Case {
+        compatible,
+        max_items,
+        max_error_ids,
+        text: writer.finish(&mut plain),
+        events,
+    }
 }

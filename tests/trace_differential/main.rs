@@ -4,7 +4,7 @@
 //! `tests/model_based/reference.rs`); both must agree on every event — line, verdict, rule,
 //! violation, end-of-pass report — and on the summary.
 //!
-//! `MOBSYNC_DIFF_CASES` sets the number of traces per flavour (default 1,500 each).
+//! `MOBSYNC_DIFF_CASES` sets the number of traces per flavour (default 2,000 each).
 
 #[path = "../model_based/reference.rs"]
 mod reference;
@@ -13,19 +13,20 @@ mod adapter;
 mod generator;
 mod reference_check;
 mod render;
+mod scenarios;
 
 use adapter::{Observed, ObservedSummary, crate_check};
-use generator::{Case, Flavour, cases};
-use proptest::test_runner::{Config as ProptestConfig, TestCaseError};
+use generator::{Case, Flavour, cases, plain_case};
+use proptest::test_runner::{Config as ProptestConfig, TestCaseError, TestError};
 use reference::Id;
-use reference_check::{Expected, Totals, TraceEvent, check_trace};
-use render::{HR_NAMES, name_uuid};
+use reference_check::{Expected, TraceEvent, check_trace};
+use render::HR_NAMES;
 
 fn case_count() -> u32 {
     std::env::var("MOBSYNC_DIFF_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(1_500)
+        .unwrap_or(2_000)
 }
 
 fn proptest_config() -> ProptestConfig {
@@ -70,19 +71,20 @@ fn report_text(report: &Option<(Vec<Id>, Vec<Id>)>) -> String {
     }
 }
 
-fn expected_text(e: &Expected) -> String {
-    format!(
-        "line {}: {} {} {}{} ({})",
-        e.line,
-        e.event,
-        hr_name(e.verdict),
-        e.rule,
-        if e.violation { " VIOLATION" } else { "" },
-        report_text(&e.report)
-    )
+/// A reference verdict in the adapter's terms, so that both compare and print alike.
+fn as_observed(e: &Expected) -> Observed {
+    Observed {
+        line: e.line,
+        event: e.event.to_string(),
+        verdict: e.verdict,
+        rule: e.rule.to_string(),
+        violation: e.violation,
+        report: e.report.clone(),
+    }
 }
 
-fn observed_text(o: &Observed) -> String {
+/// One verdict as `mobsync check` would print it (with the report, also when empty).
+fn verdict_text(o: &Observed) -> String {
     format!(
         "line {}: {} {} {}{} ({})",
         o.line,
@@ -92,16 +94,6 @@ fn observed_text(o: &Observed) -> String {
         if o.violation { " VIOLATION" } else { "" },
         report_text(&o.report)
     )
-}
-
-/// Whether the crate's verdict is the reference's.
-fn agrees(e: &Expected, o: &Observed) -> bool {
-    e.line == o.line
-        && e.event == o.event
-        && e.verdict == o.verdict
-        && e.rule == o.rule
-        && e.violation == o.violation
-        && e.report == o.report
 }
 
 /// Compares the crate's checker with the reference checker on one whole trace; the first
@@ -120,15 +112,15 @@ fn compare(case: &Case) -> Result<(), String> {
         case.max_error_ids,
     )
     .map_err(|e| format!("the crate's checker stopped: {e}"))?;
-    for (i, e) in expected.iter().enumerate() {
+    for (i, e) in expected.iter().map(as_observed).enumerate() {
         match observed.get(i) {
-            Some(o) if agrees(e, o) => {}
+            Some(o) if *o == e => {}
             Some(o) => {
                 return Err(format!(
                     "event {} disagrees\n  reference: {}\n  crate:     {}",
                     i + 1,
-                    expected_text(e),
-                    observed_text(o)
+                    verdict_text(&e),
+                    verdict_text(o)
                 ));
             }
             None => {
@@ -136,7 +128,7 @@ fn compare(case: &Case) -> Result<(), String> {
                     "the crate reported {} events, the reference {}; first missing: {}",
                     observed.len(),
                     expected.len(),
-                    expected_text(e)
+                    verdict_text(&e)
                 ));
             }
         }
@@ -144,7 +136,7 @@ fn compare(case: &Case) -> Result<(), String> {
     if let Some(o) = observed.get(expected.len()) {
         return Err(format!(
             "the crate reported an extra event: {}",
-            observed_text(o)
+            verdict_text(o)
         ));
     }
     let want = ObservedSummary {
@@ -160,13 +152,45 @@ fn compare(case: &Case) -> Result<(), String> {
     Ok(())
 }
 
+/// Past proptest's shrinking (which works on the choice tapes, so a removed line changes the
+/// lines after it): removes events one at a time from a failing case, written plainly, as long as
+/// the checkers still disagree. None when the plainly written case agrees.
+fn remove_events(case: &Case) -> Option<(Case, String)> {
+    let plain = |events: &[TraceEvent]| {
+        let lines: Vec<_> = events.iter().map(|e| (e.ev.clone(), e.recorded)).collect();
+        plain_case(case.compatible, case.max_items, case.max_error_ids, &lines)
+    };
+    let mut events = case.events.clone();
+    let mut smallest = plain(&events);
+    let mut why = compare(&smallest).err()?;
+    let mut i = 0;
+    while i < events.len() {
+        let mut fewer = events.clone();
+        fewer.remove(i);
+        let candidate = plain(&fewer);
+        match compare(&candidate) {
+            Err(e) => (events, smallest, why) = (fewer, candidate, e),
+            Ok(()) => i += 1,
+        }
+    }
+    Some((smallest, why))
+}
+
 fn run(flavour: Flavour, max_lines: usize) {
     let mut runner = proptest::test_runner::TestRunner::new(proptest_config());
     let result = runner.run(&cases(flavour, max_lines), |case| {
         compare(&case).map_err(TestCaseError::fail)
     });
-    if let Err(e) = result {
-        panic!("{e}");
+    match result {
+        Ok(()) => {}
+        Err(TestError::Fail(why, case)) => match remove_events(&case) {
+            Some((smallest, smallest_why)) => panic!(
+                "{why}\nminimal failing input (proptest):\n{case:?}\n\
+                 with events removed one at a time:\n{smallest_why}\n{smallest:?}"
+            ),
+            None => panic!("{why}\nminimal failing input (proptest):\n{case:?}"),
+        },
+        Err(e) => panic!("{e}"),
     }
 }
 
@@ -180,290 +204,146 @@ fn crate_checker_agrees_with_the_reference_checker_on_fully_random_traces() {
     run(Flavour::Random, 80);
 }
 
-/// TRACE.md's example, decided by hand from TRACE.md and CONTRACT.md: the reference checker must
-/// give exactly these verdicts, and so must the crate.
+/// Every rule of CONTRACT §5, accepted and refused.
+const RULES: [&str; 23] = [
+    "R-INIT",
+    "R-INFO",
+    "R-ENUM",
+    "R-OBJ",
+    "R-CB",
+    "R-PREP",
+    "R-PREP-RET",
+    "R-SYNC",
+    "R-SYNC-RET",
+    "R-SIS",
+    "R-PROPS",
+    "R-PROPS-RET",
+    "R-ERR",
+    "R-ERR-RET",
+    "R-PREP-DONE",
+    "R-SYNC-DONE",
+    "R-PROPS-DONE",
+    "R-ERR-DONE",
+    "R-MODAL",
+    "R-PROG",
+    "R-LOG",
+    "R-DELLOG",
+    "R-CONN",
+];
+
+/// The generator reaches what the differential test is meant to compare: every rule accepted
+/// and refused, refused calls with and without a violation, one-line calls, non-empty reports
+/// of both kinds, and the lexical variety of TRACE.md; and each structured event's line is the
+/// line of the text that holds it.
 #[test]
-fn both_checkers_give_trace_md_example_its_documented_verdicts() {
-    use reference::*;
-    let a = 0x6295_df40_0000_4000_8000_0000_0000_0001;
-    let (b, c) = (name_uuid("B"), name_uuid("C"));
-    let text = "item A 6295df40-0000-4000-8000-000000000001
-Initialize MANUAL|MAYBOTHERUSER
-EnumSyncMgrItems A B C
-SetProgressCallback set
-SetItemStatus A SKIPPED          # E_UNEXPECTED: no pass yet (R-SIS); not a violation
-PrepareForSync A B
-return PrepareForSync S_OK
-SetItemStatus B SKIPPED          # S_OK: window A
-PrepareForSyncCompleted S_OK
-Synchronize => S_OK
-Progress A status=UPDATING max=10
-Progress A status=SUCCEEDED value=10
-Progress B status=SKIPPED
-SynchronizeCompleted S_OK
-SetItemStatus A SKIPPED => S_OK  # VIOLATION: the contract requires E_UNEXPECTED
-SetProgressCallback null
-";
-    let ev = |line, ev, recorded| TraceEvent { line, ev, recorded };
-    let progress = |item, mask, status, value, max| Ev::Progress {
-        item,
-        mask,
-        status,
-        value,
-        max,
-        answer: S_OK,
-    };
-    let events = vec![
-        ev(
-            2,
-            Ev::Initialize {
-                reserved: 0,
-                flags: 0x203,
-                answer: S_OK,
-            },
-            None,
-        ),
-        ev(
-            3,
-            Ev::EnumSyncMgrItems {
-                answer: S_OK,
-                items: [a, b, c]
-                    .iter()
-                    .map(|id| RawItem {
-                        id: *id,
-                        name_utf16_len: 0,
-                        flags: 0,
-                        state: 0,
-                    })
-                    .collect(),
-            },
-            None,
-        ),
-        ev(4, Ev::SetProgressCallback { set: true }, None),
-        ev(
-            5,
-            Ev::SetItemStatus {
-                item: a,
-                status: STATUS_SKIPPED,
-            },
-            None,
-        ),
-        ev(
-            6,
-            Ev::PrepareForSync {
-                items: vec![a, b],
-                reserved: 0,
-            },
-            None,
-        ),
-        ev(
-            7,
-            Ev::Return {
-                method: Method::PrepareForSync,
-                hr: S_OK,
-            },
-            None,
-        ),
-        ev(
-            8,
-            Ev::SetItemStatus {
-                item: b,
-                status: STATUS_SKIPPED,
-            },
-            None,
-        ),
-        ev(9, Ev::PrepareForSyncCompleted { hr: S_OK }, None),
-        ev(10, Ev::Synchronize, Some(S_OK)),
-        ev(
-            11,
-            progress(
-                a,
-                PROGRESS_STATUSTYPE | PROGRESS_MAXVALUE,
-                STATUS_UPDATING,
-                0,
-                10,
-            ),
-            None,
-        ),
-        ev(
-            12,
-            progress(
-                a,
-                PROGRESS_STATUSTYPE | PROGRESS_PROGVALUE,
-                STATUS_SUCCEEDED,
-                10,
-                0,
-            ),
-            None,
-        ),
-        ev(
-            13,
-            progress(b, PROGRESS_STATUSTYPE, STATUS_SKIPPED, 0, 0),
-            None,
-        ),
-        ev(14, Ev::SynchronizeCompleted { hr: S_OK }, None),
-        ev(
-            15,
-            Ev::SetItemStatus {
-                item: a,
-                status: STATUS_SKIPPED,
-            },
-            Some(S_OK),
-        ),
-        ev(16, Ev::SetProgressCallback { set: false }, None),
-    ];
-    let (verdicts, totals) = check_trace(&events, false, DEFAULT_MAX_ITEMS, DEFAULT_MAX_ERROR_IDS);
-    let brief: Vec<(usize, u32, &str, bool)> = verdicts
-        .iter()
-        .map(|v| (v.line, v.verdict, v.rule, v.violation))
-        .collect();
-    assert_eq!(
-        brief,
-        vec![
-            (2, S_OK, "R-INIT", false),
-            (3, S_OK, "R-ENUM", false),
-            (4, S_OK, "R-CB", false),
-            (5, E_UNEXPECTED, "R-SIS", false),
-            (6, S_OK, "R-PREP", false),
-            (7, S_OK, "R-PREP-RET", false),
-            (8, S_OK, "R-SIS", false),
-            (9, S_OK, "R-PREP-DONE", false),
-            (10, S_OK, "R-SYNC", false),
-            (11, S_OK, "R-PROG", false),
-            (12, S_OK, "R-PROG", false),
-            (13, S_OK, "R-PROG", false),
-            (14, S_OK, "R-SYNC-DONE", false),
-            (15, E_UNEXPECTED, "R-SIS", true),
-            (16, S_OK, "R-CB", false),
-        ]
-    );
-    let report = verdicts[12].report.clone();
-    assert_eq!(report, Some((vec![], vec![])), "B skipped as asked, A done");
-    assert_eq!(
-        totals,
-        Totals {
-            events: 15,
-            rejected: 2,
-            violations: 1
+fn generated_traces_reach_every_rule_both_ways_and_their_lines_match_the_text() {
+    use proptest::strategy::{Strategy, ValueTree};
+    use reference::{E_NOTIMPL, Ev, S_OK};
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut seen: Vec<(&str, bool, bool)> = Vec::new();
+    let (mut unfinished, mut unhonoured, mut one_line) = (0, 0, 0);
+    let mut texts = String::new();
+    for flavour in [Flavour::Valid, Flavour::Random] {
+        for _ in 0..300 {
+            let case = cases(flavour, 120)
+                .new_tree(&mut runner)
+                .expect("a case")
+                .current();
+            let lines: Vec<&str> = case.text.split('\n').collect();
+            for te in &case.events {
+                let word = match &te.ev {
+                    Ev::Return { .. } => "return",
+                    ev => reference_check::event_name(ev),
+                };
+                let text = lines[te.line - 1].trim_start_matches([' ', '\t']);
+                assert!(
+                    text.starts_with(word),
+                    "line {} holds {text:?}, not {word}\n{case:?}",
+                    te.line
+                );
+                let separate = matches!(
+                    te.ev,
+                    Ev::PrepareForSync { .. }
+                        | Ev::Synchronize
+                        | Ev::ShowProperties { .. }
+                        | Ev::ShowError { .. }
+                );
+                one_line += usize::from(separate && te.recorded.is_some());
+            }
+            let (verdicts, _) = check_trace(
+                &case.events,
+                case.compatible,
+                case.max_items,
+                case.max_error_ids,
+            );
+            for v in &verdicts {
+                let accepted = v.verdict == S_OK || (v.rule == "R-OBJ" && v.verdict == E_NOTIMPL);
+                if !seen.contains(&(v.rule, accepted, v.violation)) {
+                    seen.push((v.rule, accepted, v.violation));
+                }
+                if let Some((u, s)) = &v.report {
+                    unfinished += usize::from(!u.is_empty());
+                    unhonoured += usize::from(!s.is_empty());
+                }
+            }
+            texts.push_str(&case.text);
         }
-    );
-    let case = Case {
-        compatible: false,
-        max_items: DEFAULT_MAX_ITEMS,
-        max_error_ids: DEFAULT_MAX_ERROR_IDS,
-        text: text.to_string(),
-        events,
-    };
-    if let Err(e) = compare(&case) {
-        panic!("{e}\ntrace:\n{case:?}");
     }
-}
-
-/// Revision 4 of CONTRACT §6: an item with a skip request that never reached a final status is
-/// listed as unfinished only; one that reached SUCCEEDED despite it is a skip not honoured.
-#[test]
-fn reference_report_lists_an_unfinished_skipped_item_as_unfinished_only() {
-    use reference::*;
-    let (a, b) = (name_uuid("A"), name_uuid("B"));
-    let ev = |line, ev, recorded| TraceEvent { line, ev, recorded };
-    let skip = |item| Ev::SetItemStatus {
-        item,
-        status: STATUS_SKIPPED,
-    };
-    let events = vec![
-        ev(
-            1,
-            Ev::Initialize {
-                reserved: 0,
-                flags: 3,
-                answer: S_OK,
-            },
-            None,
-        ),
-        ev(2, Ev::SetProgressCallback { set: true }, None),
-        ev(
-            3,
-            Ev::PrepareForSync {
-                items: vec![a, b],
-                reserved: 0,
-            },
-            Some(S_OK),
-        ),
-        ev(4, skip(a), None),
-        ev(5, skip(b), None),
-        ev(6, Ev::PrepareForSyncCompleted { hr: S_OK }, None),
-        ev(7, Ev::Synchronize, None),
-        ev(
-            8,
-            Ev::Progress {
-                item: b,
-                mask: PROGRESS_STATUSTYPE,
-                status: STATUS_SUCCEEDED,
-                value: 0,
-                max: 0,
-                answer: S_OK,
-            },
-            None,
-        ),
-        ev(
-            9,
-            Ev::Return {
-                method: Method::Synchronize,
-                hr: S_FALSE,
-            },
-            None,
-        ),
-    ];
-    let (verdicts, _) = check_trace(&events, false, DEFAULT_MAX_ITEMS, DEFAULT_MAX_ERROR_IDS);
-    let last = verdicts.last().expect("nine verdicts");
-    assert_eq!((last.verdict, last.rule), (S_OK, "R-SYNC-RET"));
-    assert_eq!(last.report, Some((vec![a], vec![b])));
-}
-
-/// TRACE.md "Aliases": an undeclared name is its UUID v5 in the IID_ISyncMgrSynchronize namespace.
-#[test]
-fn undeclared_name_a_stands_for_the_uuid_v5_trace_md_gives() {
-    assert_eq!(
-        guid(name_uuid("A")),
-        "{3C75E951-8F5F-5001-A563-A6DB1373C58A}"
+    for rule in RULES {
+        assert!(
+            seen.iter().any(|s| s.0 == rule && s.1),
+            "{rule} never accepted"
+        );
+        assert!(
+            seen.iter().any(|s| s.0 == rule && !s.1),
+            "{rule} never refused"
+        );
+    }
+    for call in [
+        "R-INIT", "R-CB", "R-SIS", "R-PREP", "R-SYNC", "R-PROPS", "R-ERR",
+    ] {
+        assert!(
+            seen.contains(&(call, false, false)) && seen.contains(&(call, false, true)),
+            "{call} refused both with and without a violation"
+        );
+    }
+    assert!(
+        seen.contains(&("R-SIS", true, true)),
+        "an accepted SetItemStatus recorded wrong"
     );
-}
-
-/// A one-line call whose entry is refused opens nothing: the recorded HR is the handler's answer
-/// to a refused call (a violation only when it is not the contract's code).
-#[test]
-fn reference_one_line_refused_entry_is_a_violation_only_with_a_wrong_answer() {
-    use reference::*;
-    let sync = |line, recorded| TraceEvent {
-        line,
-        ev: Ev::Synchronize,
-        recorded,
-    };
-    let ret = TraceEvent {
-        line: 3,
-        ev: Ev::Return {
-            method: Method::Synchronize,
-            hr: S_OK,
-        },
-        recorded: None,
-    };
-    let (verdicts, totals) = check_trace(
-        &[sync(1, Some(E_UNEXPECTED)), sync(2, Some(S_OK)), ret],
-        false,
-        DEFAULT_MAX_ITEMS,
-        DEFAULT_MAX_ERROR_IDS,
+    assert!(
+        seen.contains(&("R-INFO", false, true)),
+        "invalid handler info"
     );
-    let brief: Vec<(u32, &str, bool)> = verdicts
-        .iter()
-        .map(|v| (v.verdict, v.rule, v.violation))
-        .collect();
-    assert_eq!(
-        brief,
-        vec![
-            (E_UNEXPECTED, "R-SYNC", false),
-            (E_UNEXPECTED, "R-SYNC", true),
-            (E_UNEXPECTED, "R-SYNC-RET", true),
-        ]
+    assert!(
+        seen.contains(&("R-ENUM", false, true)),
+        "invalid enumeration"
     );
-    assert_eq!(totals.violations, 2);
+    assert!(one_line > 100 && unfinished > 10 && unhonoured > 10);
+    for form in [
+        "\r\n",
+        "\t",
+        "{",
+        "null",
+        "=>",
+        "item ",
+        "error ",
+        "#",
+        "mask=",
+        "cookie=",
+        "text=",
+        "jump",
+        "reserved=",
+        "-0x",
+        "0x",
+        "|",
+        "\\\"",
+        "😀",
+        "S_SYNCMGR_CANCELALL",
+        // `=>` glued to the token before it and to the HR after it.
+        "}=>",
+        "=>S_",
+    ] {
+        assert!(texts.contains(form), "no trace holds {form:?}");
+    }
 }

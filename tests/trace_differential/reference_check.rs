@@ -32,7 +32,8 @@
 //!  5. `=> HR` on a callback is the manager's answer (default S_OK). It matters to EnableModeless
 //!     TRUE (S_OK opens the gate) and to Progress (S_SYNCMGR_CANCELITEM / S_SYNCMGR_CANCELALL); for
 //!     every other callback it changes nothing. The manager's answer is never the handler's
-//!     violation. A `return` line carries its HR as an argument and no `=> HR`.
+//!     violation. A `return` line's HR is its argument; TRACE.md gives a `=> HR` after it no
+//!     meaning, so the generator never writes one.
 //!  6. Violations (TRACE "Verdicts"): every refused callback; every refused `return`; every
 //!     refusal of GetHandlerInfo or EnumSyncMgrItems for the data handed out (R-INFO's name and
 //!     flags, R-ENUM's duplicates, GUID_NULL and item limit: E_INVALIDARG or E_OUTOFMEMORY); a call
@@ -65,8 +66,11 @@
 //!     GetHandlerInfo's name is measured in UTF-16 units (absent: empty) and its flags default to 0;
 //!     EnumSyncMgrItems' items carry no attributes (a v1 trace has none: only their ids, duplicates,
 //!     GUID_NULL and the item limit are checked); Progress's and LogError's masks, as derived from
-//!     the keys or given by `mask=`, decide which fields the model reads. These mappings live in
-//!     the generator, which builds the model's event beside the text it writes.
+//!     the keys or given by `mask=`, decide which fields the model reads (a key whose bit is clear
+//!     is ignored; `jump` is LogError's ERRORFLAGS bit); numbers wrap as C converts them (`-1` is
+//!     0xFFFFFFFF in a DWORD, `0xFFFFFFFF` is -1 in Progress's int value and max); an undeclared
+//!     name is its UUID v5, `null` and the all-zero GUID are GUID_NULL. These mappings live in the
+//!     generator (`render.rs`), which builds the model's event beside the text it writes.
 //! 12. A refused event changes nothing (R-ATOMIC) and checking goes on after it.
 
 use super::reference::{Ev, Id, Life, Method, RefModel, S_OK};
@@ -104,8 +108,11 @@ pub struct Expected {
 /// The summary of a checked trace.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Totals {
+    /// Events checked.
     pub events: usize,
+    /// Events whose verdict is not S_OK.
     pub rejected: usize,
+    /// Events that are violations.
     pub violations: usize,
 }
 
