@@ -1,8 +1,9 @@
 //! Independent reference model of the mobsync handler contract.
 //!
-//! Written only from `spec/CONTRACT.md` (sections 4 to 7), clause by clause, in the contract's check
-//! order: (1) life and phase -> E_UNEXPECTED, (2) argument values -> E_INVALIDARG, (3) identity ->
-//! E_INVALIDARG, (4) item status transition -> E_ACCESSDENIED, (5) capacity -> E_OUTOFMEMORY.
+//! Written only from `spec/CONTRACT.md` (revision 4, sections 4 to 7), clause by clause, in the
+//! contract's check order: (1) life and phase -> E_UNEXPECTED, (2) argument values -> E_INVALIDARG,
+//! (3) identity -> E_INVALIDARG, (4) item status transition -> E_ACCESSDENIED, (5) capacity ->
+//! E_OUTOFMEMORY.
 //! Every event handler below performs all of its checks before it changes anything (R-ATOMIC).
 //!
 //! Interface changes: none (the interface is exactly the one agreed for the engine adapter).
@@ -51,10 +52,12 @@
 //! 12. §6: "reporting the current status again is always allowed", a final status may go to FAILED only
 //!     (so FAILED -> FAILED is allowed as a repeat, SUCCEEDED -> FAILED as a late failure). DELETED and
 //!     UPDATING_INDETERMINATE are valid in both profiles.
-//! 13. End-of-pass report (§6): (a) = selection items whose status is not final; (b) = selection items
-//!     with skip-requested whose CURRENT status is neither SKIPPED nor STOPPED — this includes items that
-//!     never reached a final status (an item can then appear in both lists). Both in selection order.
-//!     The report is produced only on the event that moves the pass into `Finished(_)`.
+//! 13. End-of-pass report (§6, revision 4): (a) = selection items whose status is not final (a final
+//!     status never goes back to an active one, so "never reached a final status" is "not final now");
+//!     (b) = selection items with skip-requested whose current status is final and neither SKIPPED nor
+//!     STOPPED. The lists are disjoint: an item with a skip request that never reached a final status is
+//!     listed under (a) only. Both in selection order. The report is produced only on the event that
+//!     moves the pass into `Finished(_)` (also when both lists are empty), and it never rejects.
 //! 14. R-LOG: `error_flags` (dwSyncMgrErrorFlags) is never checked. Level must be 1..=3; mask bits
 //!     outside 0x7 -> E_INVALIDARG. ERRORID with GUID_NULL -> E_INVALIDARG (compatible: accepted as an
 //!     entry without an id, which does not join the log and does not count). ITEMID with GUID_NULL ->
@@ -502,6 +505,11 @@ impl RefModel {
 
     // ---- state predicates ----
 
+    /// §4 Life.
+    pub fn life(&self) -> Life {
+        self.life
+    }
+
     /// §4: a pass is in progress from Preparing to AwaitSyncCompletion inclusive (SynchronizingDone too).
     pub fn pass_in_progress(&self) -> bool {
         matches!(
@@ -546,9 +554,12 @@ impl RefModel {
         let mut skips_not_honoured = Vec::new();
         for it in &self.selection {
             if !is_final_status(it.status) {
+                // (a) only, even with a skip request: the lists are disjoint (revision 4).
                 never_final.push(it.id);
-            }
-            if it.skip_requested && it.status != STATUS_SKIPPED && it.status != STATUS_STOPPED {
+            } else if it.skip_requested
+                && it.status != STATUS_SKIPPED
+                && it.status != STATUS_STOPPED
+            {
                 skips_not_honoured.push(it.id);
             }
         }
