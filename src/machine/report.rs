@@ -22,17 +22,21 @@ pub struct ItemView {
 }
 
 impl ItemView {
-    /// A skip request whose final status is neither SKIPPED nor STOPPED, or that never reached
-    /// a final status (CONTRACT §6 (b)).
+    /// A skip request that reached a final status other than SKIPPED or STOPPED (CONTRACT §6
+    /// (b)). An item that never reached a final status is unfinished, not this (the two lists
+    /// are disjoint).
     ///
     /// ```
     /// # use mobsync::{ItemId, ItemView, SyncMgrStatus};
     /// let view = ItemView { id: ItemId::from_u128(1), status: SyncMgrStatus::Succeeded, skip_requested: true, value: None, max: None };
     /// assert!(view.skip_not_honoured());
+    /// let still = ItemView { status: SyncMgrStatus::Updating, ..view };
+    /// assert!(!still.skip_not_honoured());
     /// ```
     #[must_use]
     pub const fn skip_not_honoured(&self) -> bool {
         self.skip_requested
+            && self.status.is_final()
             && !matches!(self.status, SyncMgrStatus::Skipped | SyncMgrStatus::Stopped)
     }
 }

@@ -53,7 +53,9 @@ pub fn crate_check(
     };
     let mut verdicts = Vec::new();
     let summary = mobsync::trace::check(text.as_bytes(), config, |v: &mobsync::trace::Verdict| {
-        let ids = |list: &[mobsync::ItemId]| list.iter().map(|i| i.to_u128()).collect::<Vec<_>>();
+        let ids = |list: &mut dyn Iterator<Item = mobsync::ItemView>| {
+            list.map(|i| i.id.to_u128()).collect::<Vec<_>>()
+        };
         verdicts.push(Observed {
             line: v.line,
             event: v.event.name().to_string(),
@@ -63,7 +65,7 @@ pub fn crate_check(
             report: v
                 .report
                 .as_ref()
-                .map(|r| (ids(&r.unfinished), ids(&r.skip_not_honoured))),
+                .map(|r| (ids(&mut r.unfinished()), ids(&mut r.skip_not_honoured()))),
         });
     })
     .map_err(|e| e.to_string())?;
