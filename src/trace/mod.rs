@@ -38,19 +38,17 @@
 #[cfg(feature = "trace")]
 mod check;
 #[cfg(feature = "trace")]
-mod cursor;
-#[cfg(feature = "trace")]
 mod error;
 #[cfg(feature = "trace")]
 mod event;
 #[cfg(feature = "trace")]
 mod grammar;
 #[cfg(feature = "trace")]
-mod lex;
-#[cfg(feature = "trace")]
 mod names;
 #[cfg(feature = "trace")]
 mod read;
+#[cfg(feature = "trace")]
+mod scan;
 #[cfg(feature = "trace")]
 mod syntax;
 #[cfg(feature = "trace")]
@@ -64,7 +62,7 @@ pub use error::{CheckError, SyntaxError};
 #[cfg(feature = "trace")]
 pub use event::{Call, TraceEvent};
 #[cfg(feature = "trace")]
-pub use read::{MAX_LINE_BYTES, TraceReader};
+pub use read::TraceReader;
 #[cfg(feature = "trace")]
-pub use syntax::{Line, Parser};
+pub use syntax::{Line, MAX_LINE_BYTES, Parser};
 pub use write::EventLine;

@@ -10,11 +10,7 @@ use std::io::{self, BufRead, Read};
 
 use super::error::{CheckError, SyntaxError};
 use super::event::TraceEvent;
-use super::syntax::{Line, Parser};
-
-/// The longest line a trace may have, in bytes (line end excluded): a longer one is a syntax
-/// error, so memory stays bounded whatever the input.
-pub const MAX_LINE_BYTES: usize = 1 << 20;
+use super::syntax::{Line, MAX_LINE_BYTES, Parser};
 
 /// The error for a line longer than [`MAX_LINE_BYTES`].
 fn too_long(line: usize) -> CheckError {
@@ -238,7 +234,7 @@ mod tests {
         input.insert(3, b'x');
         let long = [
             "1: ok",
-            "2:1: parse error: a line longer than 1048576 bytes",
+            "2:1: parse error: a line longer than 67108864 bytes",
         ];
         assert_eq!(lines(&input[..]), long);
         assert_eq!(lines(BufReader::with_capacity(4096, &input[..])), long);

@@ -1,25 +1,26 @@
 //! Parsing a trace line (TRACE.md): one line in, one declaration or event out, or a
-//! [`SyntaxError`] with its line and column. The tokens come from `lex`, each event's arguments
-//! from `grammar`.
+//! [`SyntaxError`] with its line and column. The tokens come from `scan`, one at a time; the
+//! grammar of each line is `grammar`'s.
 
 use crate::guid::{Guid, ItemId};
-use crate::hresult::HResult;
 
-use super::cursor::Cursor;
-use super::error::{Shown, SyntaxError};
+use super::error::SyntaxError;
 use super::event::{Call, TraceEvent};
-use super::grammar::parse_call;
-use super::lex::{Kind, Span, tokenize};
-use super::names::{Names, is_name};
+use super::grammar::Line as Parsing;
+use super::names::Names;
+use super::scan::Kind;
 
-/// The parser's memory across lines: declared and used names, and buffers reused from line to
-/// line. Nothing else outlives a line, so memory does not grow with the number of lines.
+/// The longest line a trace may have, in bytes (line end excluded): a longer one is a syntax
+/// error, so memory stays bounded whatever the input.
+pub const MAX_LINE_BYTES: usize = 1 << 26;
+
+/// The parser's memory across lines: declared and used names, and an item list reused from line
+/// to line. Nothing else outlives a line, so memory does not grow with the number of lines; the
+/// names are bounded by TRACE.md's limit of 2,097,152.
 #[derive(Debug, Default)]
 pub struct Parser {
     /// Each name seen, declared or only used, with its GUID.
     names: Names,
-    /// The current line's tokens.
-    tokens: Vec<Span>,
     /// An item list to fill, given back by [`Parser::recycle`].
     spare_items: Vec<ItemId>,
 }
@@ -80,77 +81,43 @@ impl Parser {
     /// assert_eq!(event.recorded, Some(HResult::S_OK));
     /// ```
     pub fn parse_line(&mut self, line_no: usize, text: &str) -> Result<Line, SyntaxError> {
-        tokenize(line_no, text, &mut self.tokens)?;
-        let mut c = Cursor {
-            line: line_no,
-            text,
-            tokens: self.tokens.iter(),
-            names: &mut self.names,
-            spare_items: &mut self.spare_items,
-        };
-        let Some(first) = c.next() else {
-            return Ok(Line::Empty);
-        };
-        if !matches!(first.kind, Kind::Word | Kind::Pair { .. }) {
-            return Err(c.error(
-                first.start,
-                format!("an event expected, found {}", Shown(first.text)),
-            ));
-        }
-        if first.text == "item" || first.text == "error" {
-            let name = c.positional("a name")?;
-            if !is_name(name.text) {
-                return Err(c.error(
-                    name.start,
-                    format!("{} cannot be declared as a name", Shown(name.text)),
-                ));
-            }
-            if c.names.contains_key(name.text) {
-                return Err(c.error(
-                    name.start,
-                    format!("{} was already used or declared", Shown(name.text)),
-                ));
-            }
-            let guid_token = c.positional("a GUID")?;
-            let guid = guid_token.text.parse::<Guid>().map_err(|_| {
-                c.error(
-                    guid_token.start,
-                    format!("{} is not a GUID", Shown(guid_token.text)),
-                )
-            })?;
-            c.end()?;
-            c.names.insert(name.text.to_owned(), guid);
-            return Ok(Line::Declaration {
-                name: name.text.to_owned(),
-                guid,
+        if text.len() > MAX_LINE_BYTES {
+            return Err(SyntaxError {
+                line: line_no,
+                column: 1,
+                message: format!("a line longer than {MAX_LINE_BYTES} bytes"),
             });
         }
-        let (call, arrow_allowed) = parse_call(&mut c, &first)?;
-        let recorded = c.arrow(arrow_allowed)?;
-        if let (Call::Progress { .. }, Some((hr, at))) = (&call, recorded)
-            && ![
-                HResult::S_OK,
-                HResult::S_SYNCMGR_CANCELITEM,
-                HResult::S_SYNCMGR_CANCELALL,
-            ]
-            .contains(&hr)
-        {
-            return Err(c.error(
-                at,
-                "Progress is answered S_OK, S_SYNCMGR_CANCELITEM or S_SYNCMGR_CANCELALL",
-            ));
+        let mut line = Parsing::new(line_no, text, &mut self.names, &mut self.spare_items);
+        let parsed = match line.scan.next() {
+            None => Ok(Line::Empty),
+            Some(first) if first.kind == Kind::Word && matches!(first.text, "item" | "error") => {
+                line.declaration().map(|(name, guid)| Line::Declaration {
+                    name: name.to_owned(),
+                    guid,
+                })
+            }
+            Some(first) => line.event(first).map(|(call, recorded)| {
+                Line::Event(TraceEvent {
+                    line: line_no,
+                    call,
+                    recorded,
+                })
+            }),
+        };
+        // A line in error adds no name.
+        match parsed {
+            Ok(_) => self.names.commit(),
+            Err(_) => self.names.rollback(),
         }
-        Ok(Line::Event(TraceEvent {
-            line: line_no,
-            call,
-            recorded: recorded.map(|(hr, _)| hr),
-        }))
+        parsed
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hresult::HResult;
 
     fn event(text: &str) -> TraceEvent {
         match Parser::new().parse_line(1, text) {
