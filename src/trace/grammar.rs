@@ -73,6 +73,9 @@ impl Key {
     }
 }
 
+/// The fields a mask names, each with its key and bit.
+type Fields = &'static [(Key, u32)];
+
 /// The fields a mask names, with their keys: Progress's and LogError's.
 const PROGRESS_FIELDS: [(Key, u32); 4] = [
     (Key::Text, ProgressMask::STATUSTEXT.bits()),
@@ -101,7 +104,7 @@ pub(super) struct Line<'p, 'a> {
     /// The keys present, one bit each ([`Key::bit`]).
     keys: u16,
     /// `mask=`'s position and value, and the fields it names.
-    mask: Option<(usize, u32, &'static [(Key, u32)])>,
+    mask: Option<(usize, u32, Fields)>,
     /// `=>` was read: the options are over, and so are the errors decided later.
     arrow: bool,
 }
