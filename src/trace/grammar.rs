@@ -89,6 +89,14 @@ const LOG_FIELDS: [(Key, u32); 3] = [
     (Key::Item, LogErrorMask::ITEMID.bits()),
 ];
 
+/// A line is in error; the error is in [`Line::failed`]. Zero-sized, so a result travels in
+/// registers.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Fail;
+
+/// A step of the parse.
+type R<T> = Result<T, Fail>;
+
 /// What a line is being parsed with.
 pub(super) struct Line<'p, 'a> {
     pub(super) line: usize,
@@ -107,10 +115,16 @@ pub(super) struct Line<'p, 'a> {
     mask: Option<(usize, u32, Fields)>,
     /// `=>` was read: the options are over, and so are the errors decided later.
     arrow: bool,
+    /// The event has the flag word `jump` (LogError).
+    jump: bool,
+    /// The keys the event's options may have, one bit each.
+    allowed: u16,
+    /// The line's error, once it is known.
+    pub(super) failed: Option<SyntaxError>,
 }
 
 /// An option read: its key and its token.
-type Opt<'a> = (Key, Tok<'a>);
+type Opt = (Key, Tok);
 
 impl<'p, 'a> Line<'p, 'a> {
     pub(super) fn new(
@@ -130,22 +144,39 @@ impl<'p, 'a> Line<'p, 'a> {
             keys: 0,
             mask: None,
             arrow: false,
+            jump: false,
+            allowed: 0,
+            failed: None,
         }
     }
 
     /// An error at byte `at`, or further left where an error decided later lies
     /// ([`Line::leftmost`]).
     #[cold]
-    fn error(&self, at: usize, message: impl Into<Cow<'static, str>>) -> SyntaxError {
+    #[inline(never)]
+    fn error(&mut self, at: usize, message: impl Into<Cow<'static, str>>) -> Fail {
         let (at, message) = match self.leftmost(at) {
             Some(earlier) => earlier,
             None => (at, message.into()),
         };
-        SyntaxError {
+        self.fail_at(at, message)
+    }
+
+    /// The line is in error at byte `at`, for `message`.
+    #[cold]
+    fn fail_at(&mut self, at: usize, message: Cow<'static, str>) -> Fail {
+        self.failed = Some(SyntaxError {
             line: self.line,
             column: column(self.text, at),
             message: message.into_owned(),
-        }
+        });
+        Fail
+    }
+
+    /// The text of `tok`.
+    #[inline(always)]
+    fn t(&self, tok: Tok) -> &'a str {
+        tok.text(self.text)
     }
 
     /// An error left of `at` that the tokens from `at` on decide: an option before a positional
@@ -163,9 +194,10 @@ impl<'p, 'a> Line<'p, 'a> {
             if tok.kind == Kind::Arrow {
                 break;
             }
-            match Key::of(tok.key()).filter(|_| tok.is_option()) {
+            let allowed = |key: &Key| self.allowed & key.bit() != 0;
+            match Key::of(tok.key(self.text)).filter(|key| tok.is_option() && allowed(key)) {
                 Some(key) => keys |= key.bit(),
-                None if tok.text == "jump" => keys |= Key::Jump.bit(),
+                None if self.jump && self.t(tok) == "jump" => keys |= Key::Jump.bit(),
                 None => positional |= !tok.is_option(),
             }
         }
@@ -177,75 +209,82 @@ impl<'p, 'a> Line<'p, 'a> {
     }
 
     /// A missing token: one column past the line's last token.
-    fn missing(&self, what: &str) -> SyntaxError {
-        self.error(self.scan.last_end(), format!("{what} expected"))
+    #[cold]
+    fn missing(&mut self, what: &str) -> Fail {
+        let at = self.scan.last_end();
+        self.error(at, format!("{what} expected"))
     }
 
     /// The next token as a positional argument: a word (or, for `string`, a string).
-    fn positional(&mut self, what: &str, string: bool) -> Result<Tok<'a>, SyntaxError> {
+    #[inline]
+    fn positional(&mut self, what: &str, string: bool) -> R<Tok> {
         let Some(tok) = self.scan.next() else {
             return Err(self.missing(what));
         };
         match tok.kind {
             Kind::Word if !string => Ok(tok),
-            Kind::Str { .. } if string => Ok(tok),
-            Kind::Bad { why, .. } => Err(self.error(tok.start, why)),
-            Kind::Arrow => Err(self.error(tok.start, format!("{what} expected, found `=>`"))),
-            _ if tok.is_option() => Err(self.error(
-                tok.start,
-                format!("{what} expected, found the option {}", Shown(tok.text)),
-            )),
-            Kind::Str { .. } => Err(self.error(
-                tok.start,
-                format!("{what} expected, found a string {}", Shown(tok.text)),
-            )),
-            _ => Err(self.error(
-                tok.start,
-                format!(
-                    "{what} (a quoted string) expected, found {}",
-                    Shown(tok.text)
-                ),
-            )),
+            Kind::Str if string => Ok(tok),
+            _ => Err(self.not_positional(tok, what)),
         }
     }
 
-    /// An ID (`tok`): a GUID, a name (declared, or implicit) or `null`.
-    fn id(&mut self, tok: Tok<'a>, text: &'a str) -> Result<Guid, SyntaxError> {
-        if let Some(guid) = parse_guid(text) {
-            return Ok(guid);
-        }
+    /// What is wrong with `tok` where a positional argument should be.
+    #[cold]
+    fn not_positional(&mut self, tok: Tok, what: &str) -> Fail {
+        let message = match tok.kind {
+            Kind::Bad => tok.why.message().to_owned(),
+            Kind::Arrow => format!("{what} expected, found `=>`"),
+            _ if tok.is_option() => {
+                format!("{what} expected, found the option {}", Shown(self.t(tok)))
+            }
+            Kind::Str => format!("{what} expected, found a string {}", Shown(self.t(tok))),
+            _ => format!("{what} expected, found {}", Shown(self.t(tok))),
+        };
+        self.error(tok.start(), message)
+    }
+
+    /// An ID (the text `text` of `tok`): a GUID, a name (declared, or implicit) or `null`.
+    #[inline]
+    fn id(&mut self, tok: Tok, text: &'a str) -> R<Guid> {
         if let Some(guid) = self.names.get(text) {
             return Ok(guid);
         }
+        if let Some(guid) = parse_guid(text) {
+            return Ok(guid);
+        }
+        self.new_id(tok, text)
+    }
+
+    /// An ID that is not a GUID and not a name yet: `null`, or a new implicit name.
+    #[cold]
+    fn new_id(&mut self, tok: Tok, text: &'a str) -> R<Guid> {
         if text == "null" {
             return Ok(Guid::NULL);
         }
         if !is_name(text) {
-            return Err(self.error(
-                tok.start,
-                format!("{} is not a GUID, a name or null", Shown(text)),
-            ));
+            let message = format!("{} is not a GUID, a name or null", Shown(text));
+            return Err(self.error(tok.start(), message));
         }
         let guid = implicit(text);
-        self.names
-            .insert(text, guid)
-            .map_err(|_| self.error(tok.start, "one name more than a trace may use (2,097,152)"))?;
+        if self.names.insert(text, guid).is_err() {
+            return Err(self.error(tok.start(), TOO_MANY_NAMES));
+        }
         Ok(guid)
     }
 
-    fn item(&mut self) -> Result<ItemId, SyntaxError> {
+    fn item(&mut self) -> R<ItemId> {
         let tok = self.positional("an item", false)?;
-        self.id(tok, tok.text).map(ItemId::from)
+        self.id(tok, self.t(tok)).map(ItemId::from)
     }
 
-    fn error_id(&mut self) -> Result<ErrorId, SyntaxError> {
+    fn error_id(&mut self) -> R<ErrorId> {
         let tok = self.positional("an error id", false)?;
-        self.id(tok, tok.text).map(ErrorId::from)
+        self.id(tok, self.t(tok)).map(ErrorId::from)
     }
 
     /// ITEMS: IDs up to the first option, `=>` or the end, in the parser's spare list; more
     /// positional arguments may follow the options (they are then in error).
-    fn items(&mut self) -> Result<Vec<ItemId>, SyntaxError> {
+    fn items(&mut self) -> R<Vec<ItemId>> {
         self.open = true;
         let mut items = std::mem::take(self.spare_items);
         items.clear();
@@ -253,92 +292,81 @@ impl<'p, 'a> Line<'p, 'a> {
             match tok.kind {
                 Kind::Word => {
                     self.scan.next();
-                    items.push(ItemId::from(self.id(tok, tok.text)?));
+                    items.push(ItemId::from(self.id(tok, self.t(tok))?));
                 }
                 Kind::Arrow => break,
                 _ if tok.is_option() => break,
-                Kind::Bad { why, .. } => return Err(self.error(tok.start, why)),
-                _ => {
-                    return Err(self.error(
-                        tok.start,
-                        format!("an item expected, found a string {}", Shown(tok.text)),
-                    ));
-                }
+                _ => return Err(self.not_positional(tok, "an item")),
             }
         }
         Ok(items)
     }
 
-    fn hr(&mut self, what: &str) -> Result<HResult, SyntaxError> {
+    /// HR, the next positional argument.
+    fn hr(&mut self, what: &str) -> R<HResult> {
         let tok = self.positional(what, false)?;
-        parse_hr(tok.text).ok_or_else(|| {
-            self.error(
-                tok.start,
-                format!(
-                    "{} is not an HRESULT name or 0x and 1 to 8 hex digits",
-                    Shown(tok.text)
-                ),
-            )
-        })
+        match parse_hr(self.t(tok)) {
+            Some(hr) => Ok(hr),
+            None => Err(self.bad_value(tok, "is not an HRESULT name or 0x and 1 to 8 hex digits")),
+        }
     }
 
-    fn choice(&mut self, what: &str, yes: &str, no: &str) -> Result<bool, SyntaxError> {
+    /// `tok`'s value is not what its place takes.
+    #[cold]
+    fn bad_value(&mut self, tok: Tok, what: &str) -> Fail {
+        let message = format!("{} {what}", Shown(self.t(tok)));
+        self.error(tok.start(), message)
+    }
+
+    fn choice(&mut self, what: &str, yes: &str, no: &str) -> R<bool> {
         let tok = self.positional(what, false)?;
-        match tok.text {
+        match self.t(tok) {
             t if t == yes => Ok(true),
             t if t == no => Ok(false),
-            _ => Err(self.error(
-                tok.start,
-                format!("{what} expected, found {}", Shown(tok.text)),
-            )),
+            _ => Err(self.not_positional(tok, what)),
         }
     }
 
     /// The options up to `=>` or the end: `key=value` with a key of `keys`, and the flag words
     /// of `flags`, each at most once; calls `each` with each one, in line order.
+    #[inline]
     fn options(
         &mut self,
         keys: &[Key],
         flags: &[Key],
-        mut each: impl FnMut(&mut Self, Opt<'a>) -> Result<(), SyntaxError>,
-    ) -> Result<(), SyntaxError> {
+        mut each: impl FnMut(&mut Self, Opt) -> R<()>,
+    ) -> R<()> {
+        self.jump = flags.contains(&Key::Jump);
+        self.allowed = keys.iter().fold(0, |bits, key| bits | key.bit());
         while let Some(tok) = self.scan.peek() {
             if tok.kind == Kind::Arrow {
                 break;
             }
             self.scan.next();
             let known = if tok.is_option() {
-                Key::of(tok.key()).filter(|key| keys.contains(key))
+                Key::of(tok.key(self.text)).filter(|key| keys.contains(key))
             } else if tok.kind == Kind::Word {
-                Key::of(tok.text).filter(|key| flags.contains(key))
+                Key::of(self.t(tok)).filter(|key| flags.contains(key))
             } else {
                 None
             };
-            if known.is_some() && self.first_option.is_none() {
-                self.first_option = Some(tok.start);
-            }
             let Some(key) = known else {
-                let message = if tok.is_option() {
-                    format!("unknown key {}", Shown(tok.key()))
-                } else {
-                    format!("unexpected {} after the event", Shown(tok.text))
-                };
-                return Err(self.error(tok.start, message));
+                return Err(self.not_an_option(tok));
             };
+            if self.first_option.is_none() {
+                self.first_option = Some(tok.start());
+            }
             if self.keys & key.bit() != 0 {
-                return Err(self.error(tok.start, format!("{} given twice", Shown(tok.key()))));
+                let message = format!("{} given twice", Shown(tok.key(self.text)));
+                return Err(self.error(tok.start(), message));
             }
             self.keys |= key.bit();
-            if let Kind::Bad { why, .. } = tok.kind {
-                return Err(self.error(tok.start, why));
-            }
             match (key.takes_string(), tok.kind) {
-                (true, Kind::KeyStr { .. }) | (false, Kind::Pair { .. } | Kind::Word) => {}
-                (true, _) => {
-                    return Err(self.error(tok.start, "its value is a quoted string"));
-                }
+                (true, Kind::KeyStr) | (false, Kind::Pair | Kind::Word) => {}
+                (_, Kind::Bad) => return Err(self.error(tok.start(), tok.why.message())),
+                (true, _) => return Err(self.error(tok.start(), "its value is a quoted string")),
                 (false, _) => {
-                    return Err(self.error(tok.start, "a string where a bare value is expected"));
+                    return Err(self.error(tok.start(), "a string where a bare value is expected"));
                 }
             }
             each(self, (key, tok))?;
@@ -346,163 +374,133 @@ impl<'p, 'a> Line<'p, 'a> {
         Ok(())
     }
 
+    /// `tok` is not an option the event has.
+    #[cold]
+    fn not_an_option(&mut self, tok: Tok) -> Fail {
+        let message = if tok.is_option() {
+            format!("unknown key {}", Shown(tok.key(self.text)))
+        } else if tok.kind == Kind::Bad {
+            tok.why.message().to_owned()
+        } else {
+            format!("unexpected {} after the event", Shown(self.t(tok)))
+        };
+        self.error(tok.start(), message)
+    }
+
     /// The number of `key=N`.
-    fn number(&self, tok: Tok<'a>) -> Result<i64, SyntaxError> {
-        parse_number(tok.value()).ok_or_else(|| {
-            self.error(
-                tok.start,
-                format!(
-                    "{}: a number from -2^31 to 2^32-1 expected",
-                    Shown(tok.text)
-                ),
-            )
-        })
+    #[inline]
+    fn number(&mut self, tok: Tok) -> R<i64> {
+        match parse_number(tok.value(self.text)) {
+            Some(n) => Ok(n),
+            None => Err(self.bad_value(tok, ": a number from -2^31 to 2^32-1 expected")),
+        }
     }
 
     /// The mask from `mask=` (with `fields` set or not by their keys), else from the keys present.
-    fn mask(
-        &mut self,
-        fields: &'static [(Key, u32)],
-        given: Option<(usize, u32)>,
-    ) -> Result<u32, SyntaxError> {
-        let Some((at, mask)) = given else {
+    fn mask(&mut self, fields: Fields) -> R<u32> {
+        let Some((at, mask, _)) = self.mask else {
             return Ok(fields
                 .iter()
                 .filter(|(key, _)| self.keys & key.bit() != 0)
                 .fold(0, |mask, (_, bit)| mask | bit));
         };
-        self.mask = Some((at, mask, fields));
         match missing_field(mask, fields, self.keys) {
-            Some(message) => Err(SyntaxError {
-                line: self.line,
-                column: column(self.text, at),
-                message: message.into_owned(),
-            }),
+            Some(message) => Err(self.fail_at(at, message)),
             None => Ok(mask),
         }
     }
 
-    /// `=> HR`, if the line has it; nothing may follow it.
-    fn recorded(&mut self) -> Result<Option<(HResult, usize)>, SyntaxError> {
+    /// `=> HR`, if the line has it (for Progress, one of its three answers); nothing may follow
+    /// it.
+    fn recorded(&mut self, progress: bool) -> R<Option<HResult>> {
         let Some(tok) = self.scan.next() else {
             return Ok(None);
         };
         if tok.kind != Kind::Arrow {
-            return Err(self.error(
-                tok.start,
-                format!("unexpected {} after the event", Shown(tok.text)),
-            ));
+            let message = format!("unexpected {} after the event", Shown(self.t(tok)));
+            return Err(self.error(tok.start(), message));
         }
         self.arrow = true;
         let hr = self.positional("an HRESULT after =>", false)?;
-        let value = parse_hr(hr.text).ok_or_else(|| {
-            self.error(
-                hr.start,
-                format!(
-                    "{} is not an HRESULT name or 0x and 1 to 8 hex digits",
-                    Shown(hr.text)
-                ),
-            )
-        })?;
-        if let Some(extra) = self.scan.next() {
-            return Err(self.error(
-                extra.start,
-                format!("unexpected {} after the result", Shown(extra.text)),
-            ));
-        }
-        Ok(Some((value, hr.start)))
-    }
-
-    /// `item NAME GUID` or `error NAME GUID`.
-    pub(super) fn declaration(&mut self) -> Result<(&'a str, Guid), SyntaxError> {
-        let name = self.positional("a name", false)?;
-        if !is_name(name.text) {
-            return Err(self.error(
-                name.start,
-                format!("{} cannot be declared as a name", Shown(name.text)),
-            ));
-        }
-        if self.names.get(name.text).is_some() {
-            return Err(self.error(
-                name.start,
-                format!("{} was already used or declared", Shown(name.text)),
-            ));
-        }
-        let guid_tok = self.positional("a GUID", false)?;
-        let guid = parse_guid(guid_tok.text).ok_or_else(|| {
-            self.error(
-                guid_tok.start,
-                format!("{} is not a GUID", Shown(guid_tok.text)),
-            )
-        })?;
-        if let Some(extra) = self.scan.next() {
-            return Err(self.error(
-                extra.start,
-                format!("unexpected {} after the declaration", Shown(extra.text)),
-            ));
-        }
-        self.names.insert(name.text, guid).map_err(|_| {
-            self.error(name.start, "one name more than a trace may use (2,097,152)")
-        })?;
-        Ok((name.text, guid))
-    }
-
-    /// An event line whose first token is `first`: the event and `=> HR`.
-    pub(super) fn event(&mut self, first: Tok<'a>) -> Result<(Call, Option<HResult>), SyntaxError> {
-        let call = if first.kind != Kind::Word {
-            return Err(self.error(
-                first.start,
-                format!("an event expected, found {}", Shown(first.text)),
-            ));
-        } else if first.text == RETURN {
-            self.call_return()?
-        } else {
-            match EventKind::from_name(first.text) {
-                Some(kind) if !kind.is_return() => self.call(kind)?,
-                _ => {
-                    return Err(self.error(
-                        first.start,
-                        format!("{} is not an event", Shown(first.text)),
-                    ));
-                }
-            }
+        let Some(value) = parse_hr(self.t(hr)) else {
+            return Err(self.bad_value(hr, "is not an HRESULT name or 0x and 1 to 8 hex digits"));
         };
-        let recorded = self.recorded()?;
-        if let (Call::Progress { .. }, Some((hr, at))) = (&call, recorded)
+        if progress
             && ![
                 HResult::S_OK,
                 HResult::S_SYNCMGR_CANCELITEM,
                 HResult::S_SYNCMGR_CANCELALL,
             ]
-            .contains(&hr)
+            .contains(&value)
         {
-            return Err(self.error(
-                at,
-                "Progress is answered S_OK, S_SYNCMGR_CANCELITEM or S_SYNCMGR_CANCELALL",
-            ));
+            let message = "Progress is answered S_OK, S_SYNCMGR_CANCELITEM or S_SYNCMGR_CANCELALL";
+            return Err(self.error(hr.start(), message));
         }
-        Ok((call, recorded.map(|(hr, _)| hr)))
+        if let Some(extra) = self.scan.next() {
+            let message = format!("unexpected {} after the result", Shown(self.t(extra)));
+            return Err(self.error(extra.start(), message));
+        }
+        Ok(Some(value))
+    }
+
+    /// `item NAME GUID` or `error NAME GUID`.
+    pub(super) fn declaration(&mut self) -> R<(&'a str, Guid)> {
+        let name = self.positional("a name", false)?;
+        let text = self.t(name);
+        if !is_name(text) {
+            return Err(self.bad_value(name, "cannot be declared as a name"));
+        }
+        if self.names.get(text).is_some() {
+            return Err(self.bad_value(name, "was already used or declared"));
+        }
+        let guid_tok = self.positional("a GUID", false)?;
+        let Some(guid) = parse_guid(self.t(guid_tok)) else {
+            return Err(self.bad_value(guid_tok, "is not a GUID"));
+        };
+        if let Some(extra) = self.scan.next() {
+            let message = format!("unexpected {} after the declaration", Shown(self.t(extra)));
+            return Err(self.error(extra.start(), message));
+        }
+        if self.names.insert(text, guid).is_err() {
+            return Err(self.error(name.start(), TOO_MANY_NAMES));
+        }
+        Ok((text, guid))
+    }
+
+    /// An event line whose first token is `first`: the event and `=> HR`.
+    pub(super) fn event(&mut self, first: Tok) -> R<(Call, Option<HResult>)> {
+        if first.kind != Kind::Word {
+            let message = format!("an event expected, found {}", Shown(self.t(first)));
+            return Err(self.error(first.start(), message));
+        }
+        let word = self.t(first);
+        let call = if word == RETURN {
+            self.call_return()?
+        } else {
+            match EventKind::from_name(word) {
+                Some(kind) if !kind.is_return() => self.call(kind)?,
+                _ => return Err(self.bad_value(first, "is not an event")),
+            }
+        };
+        let recorded = self.recorded(matches!(call, Call::Progress { .. }))?;
+        Ok((call, recorded))
     }
 
     /// `return METHOD HR`.
-    fn call_return(&mut self) -> Result<Call, SyntaxError> {
+    fn call_return(&mut self) -> R<Call> {
         let tok = self.positional("a METHOD", false)?;
-        let method = Method::from_name(tok.text).ok_or_else(|| {
-            self.error(
-                tok.start,
-                format!(
-                    "{} has no separate return (PrepareForSync, Synchronize, ShowProperties or \
-                     ShowError)",
-                    Shown(tok.text)
-                ),
-            )
-        })?;
+        let Some(method) = Method::from_name(self.t(tok)) else {
+            return Err(self.bad_value(
+                tok,
+                "has no separate return (PrepareForSync, Synchronize, ShowProperties or ShowError)",
+            ));
+        };
         let hr = self.hr("an HRESULT")?;
         Ok(Call::Return { method, hr })
     }
 
     /// `reserved=N` as the only option.
-    fn reserved(&mut self) -> Result<u32, SyntaxError> {
+    fn reserved(&mut self) -> R<u32> {
         let mut reserved = 0;
         self.options(&[Key::Reserved], &[], |line, (_, tok)| {
             reserved = dword(line.number(tok)?);
@@ -512,28 +510,28 @@ impl<'p, 'a> Line<'p, 'a> {
     }
 
     /// No options at all.
-    fn no_options(&mut self) -> Result<(), SyntaxError> {
-        self.options(&[], &[], |_, _| Ok(()))
+    fn no_options(&mut self) -> R<()> {
+        match self.scan.peek() {
+            None => Ok(()),
+            Some(tok) if tok.kind == Kind::Arrow => Ok(()),
+            Some(_) => self.options(&[], &[], |_, _| Ok(())),
+        }
     }
 
     /// The event of `kind` (not a return) with its arguments.
-    fn call(&mut self, kind: EventKind) -> Result<Call, SyntaxError> {
+    fn call(&mut self, kind: EventKind) -> R<Call> {
         let call = match kind {
             EventKind::Initialize => {
                 let tok = self.positional("FLAGS", false)?;
-                let flags = flags_value(tok.text).ok_or_else(|| {
-                    self.error(
-                        tok.start,
-                        format!("{} is not a FLAGS value", Shown(tok.text)),
-                    )
-                })?;
+                let Some(flags) = flags_value(self.t(tok)) else {
+                    return Err(self.bad_value(tok, "is not a FLAGS value"));
+                };
                 let mut reserved = 0;
                 self.options(&[Key::Cookie, Key::Reserved], &[], |line, (key, tok)| {
                     match key {
-                        Key::Cookie if !is_hex(tok.value()) => {
-                            return Err(
-                                line.error(tok.start, "the cookie is an even number of hex digits")
-                            );
+                        Key::Cookie if !is_hex(tok.value(line.text)) => {
+                            return Err(line
+                                .error(tok.start(), "the cookie is an even number of hex digits"));
                         }
                         Key::Reserved => reserved = dword(line.number(tok)?),
                         _ => {}
@@ -546,7 +544,7 @@ impl<'p, 'a> Line<'p, 'a> {
                 let (mut name_units, mut flags) = (0, 0);
                 self.options(&[Key::Name, Key::Flags], &[], |line, (key, tok)| {
                     match key {
-                        Key::Name => name_units = tok.string().encode_utf16().count(),
+                        Key::Name => name_units = tok.string(line.text).encode_utf16().count(),
                         _ => flags = dword(line.number(tok)?),
                     }
                     Ok(())
@@ -571,9 +569,9 @@ impl<'p, 'a> Line<'p, 'a> {
             EventKind::SetItemStatus => {
                 let item = self.item()?;
                 let tok = self.positional("a STATUS", false)?;
-                let status = status_value(tok.text).ok_or_else(|| {
-                    self.error(tok.start, format!("{} is not a STATUS", Shown(tok.text)))
-                })?;
+                let Some(status) = status_value(self.t(tok)) else {
+                    return Err(self.bad_value(tok, "is not a STATUS"));
+                };
                 self.no_options()?;
                 Call::SetItemStatus { item, status }
             }
@@ -631,22 +629,16 @@ impl<'p, 'a> Line<'p, 'a> {
             }
             EventKind::EstablishConnection => {
                 let has_name = match self.scan.peek() {
-                    Some(tok) if matches!(tok.kind, Kind::Str { .. }) => {
+                    Some(tok) if tok.kind == Kind::Str => {
                         self.scan.next();
                         true
                     }
                     Some(tok) if tok.kind == Kind::Arrow || tok.is_option() => false,
                     Some(tok) => {
-                        return Err(match tok.kind {
-                            Kind::Bad { why, .. } => self.error(tok.start, why),
-                            _ => self.error(
-                                tok.start,
-                                format!(
-                                    "the connection name is a quoted string, found {}",
-                                    Shown(tok.text)
-                                ),
-                            ),
-                        });
+                        self.scan.next();
+                        return Err(
+                            self.not_positional(tok, "the connection name (a quoted string)")
+                        );
                     }
                     None => false,
                 };
@@ -664,30 +656,30 @@ impl<'p, 'a> Line<'p, 'a> {
 
     /// Progress: the mask comes from the keys present, or from `mask=`, which then decides which
     /// fields are carried (TRACE.md).
-    fn progress(&mut self) -> Result<Call, SyntaxError> {
+    fn progress(&mut self) -> R<Call> {
         let item = self.item()?;
         let mut progress = ProgressItem::default();
-        let mut given = None;
         self.options(
             &[Key::Status, Key::Text, Key::Value, Key::Max, Key::Mask],
             &[],
             |line, (key, tok)| {
                 // Every present key is well formed, whether its bit is set or not.
                 match key {
-                    Key::Status => {
-                        progress.status = status_value(tok.value()).ok_or_else(|| {
-                            line.error(tok.start, format!("{}: a STATUS expected", Shown(tok.text)))
-                        })?;
-                    }
+                    Key::Status => match status_value(tok.value(line.text)) {
+                        Some(status) => progress.status = status,
+                        None => return Err(line.bad_value(tok, ": a STATUS expected")),
+                    },
                     Key::Value => progress.value = int(line.number(tok)?),
                     Key::Max => progress.max = int(line.number(tok)?),
-                    Key::Mask => given = Some((tok.start, dword(line.number(tok)?))),
+                    Key::Mask => {
+                        line.mask = Some((tok.start(), dword(line.number(tok)?), &PROGRESS_FIELDS))
+                    }
                     _ => {}
                 }
                 Ok(())
             },
         )?;
-        progress.mask = self.mask(&PROGRESS_FIELDS, given)?;
+        progress.mask = self.mask(&PROGRESS_FIELDS)?;
         // A field whose bit is clear is not carried (its key was only checked for form).
         let carried = |bit: ProgressMask| progress.mask & bit.bits() != 0;
         if !carried(ProgressMask::STATUSTYPE) {
@@ -703,28 +695,32 @@ impl<'p, 'a> Line<'p, 'a> {
     }
 
     /// LogError: `jump`, `error=` and `item=` give the info mask unless `mask=` does.
-    fn log_error(&mut self) -> Result<Call, SyntaxError> {
+    fn log_error(&mut self) -> R<Call> {
         let tok = self.positional("a LEVEL", false)?;
-        let level = level_value(tok.text)
-            .ok_or_else(|| self.error(tok.start, format!("{} is not a LEVEL", Shown(tok.text))))?;
+        let Some(level) = level_value(self.t(tok)) else {
+            return Err(self.bad_value(tok, "is not a LEVEL"));
+        };
         self.positional("the error text (a quoted string)", true)?;
         let mut info = LogErrorInfo::default();
-        let mut given = None;
         self.options(
             &[Key::Error, Key::Item, Key::Mask],
             &[Key::Jump],
             |line, (key, tok)| {
                 match key {
                     Key::Jump => info.error_flags = ErrorFlags::ENABLEJUMPTEXT.bits(),
-                    Key::Error => info.error_id = ErrorId::from(line.id(tok, tok.value())?),
-                    Key::Item => info.item = ItemId::from(line.id(tok, tok.value())?),
-                    Key::Mask => given = Some((tok.start, dword(line.number(tok)?))),
+                    Key::Error => {
+                        info.error_id = ErrorId::from(line.id(tok, tok.value(line.text))?);
+                    }
+                    Key::Item => info.item = ItemId::from(line.id(tok, tok.value(line.text))?),
+                    Key::Mask => {
+                        line.mask = Some((tok.start(), dword(line.number(tok)?), &LOG_FIELDS))
+                    }
                     _ => {}
                 }
                 Ok(())
             },
         )?;
-        info.mask = self.mask(&LOG_FIELDS, given)?;
+        info.mask = self.mask(&LOG_FIELDS)?;
         let carried = |bit: LogErrorMask| info.mask & bit.bits() != 0;
         if !carried(LogErrorMask::ERRORFLAGS) {
             info.error_flags = 0;
@@ -738,6 +734,9 @@ impl<'p, 'a> Line<'p, 'a> {
         Ok(Call::LogError { level, info })
     }
 }
+
+/// The error for one name more than the limit.
+const TOO_MANY_NAMES: &str = "one name more than a trace may use (2,097,152)";
 
 /// The message for the first field `mask` sets whose key is not among `keys`, if any.
 fn missing_field(mask: u32, fields: &[(Key, u32)], keys: u16) -> Option<Cow<'static, str>> {

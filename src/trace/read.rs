@@ -112,15 +112,19 @@ fn whole_lines<E: From<CheckError>>(
         }
     };
     let valid_len = text.len();
-    while let Some(end) = line_feed(text.as_bytes()) {
+    // One search over the buffer for every line end (a search per line costs its start-up each
+    // time).
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
         *line += 1;
-        if end > MAX_LINE_BYTES {
+        if end - start > MAX_LINE_BYTES {
             return Err(too_long(*line).into());
         }
-        let with_cr = text.get(..end).unwrap_or_default();
+        let with_cr = text.get(start..end).unwrap_or_default();
         f(*line, with_cr.strip_suffix('\r').unwrap_or(with_cr))?;
-        text = text.get(end + 1..).unwrap_or_default();
+        start = end + 1;
     }
+    text = text.get(start..).unwrap_or_default();
     if valid {
         return Ok(());
     }

@@ -6,7 +6,7 @@ use crate::guid::{Guid, ItemId};
 
 use super::error::SyntaxError;
 use super::event::{Call, TraceEvent};
-use super::grammar::Line as Parsing;
+use super::grammar::{Fail, Line as Parsing};
 use super::names::Names;
 use super::scan::Kind;
 
@@ -91,7 +91,9 @@ impl Parser {
         let mut line = Parsing::new(line_no, text, &mut self.names, &mut self.spare_items);
         let parsed = match line.scan.next() {
             None => Ok(Line::Empty),
-            Some(first) if first.kind == Kind::Word && matches!(first.text, "item" | "error") => {
+            Some(first)
+                if first.kind == Kind::Word && matches!(first.text(text), "item" | "error") =>
+            {
                 line.declaration().map(|(name, guid)| Line::Declaration {
                     name: name.to_owned(),
                     guid,
@@ -107,10 +109,20 @@ impl Parser {
         };
         // A line in error adds no name.
         match parsed {
-            Ok(_) => self.names.commit(),
-            Err(_) => self.names.rollback(),
+            Ok(line) => {
+                self.names.commit();
+                Ok(line)
+            }
+            Err(Fail) => {
+                let error = line.failed.take();
+                self.names.rollback();
+                Err(error.unwrap_or_else(|| SyntaxError {
+                    line: line_no,
+                    column: 1,
+                    message: "a line in error".to_owned(),
+                }))
+            }
         }
-        parsed
     }
 }
 
