@@ -363,6 +363,15 @@ impl Instance {
     /// Applies an accepted decision: the only place the state changes.
     fn apply(&mut self, event: EventKind, plan: Plan<'_>) -> Accepted {
         let mut finished_pass = false;
+        // The hot events' windows depend on life, binding and phase only.
+        let windows_move = matches!(
+            plan,
+            Plan::Initialize { .. }
+                | Plan::Bind
+                | Plan::Release
+                | Plan::Prepare(_)
+                | Plan::Phase(_)
+        );
         match plan {
             Plan::Nothing => {}
             Plan::Initialize { life, flags } => {
@@ -418,7 +427,9 @@ impl Instance {
                 self.anonymous_errors = 0;
             }
         }
-        self.hot = self.hot_windows();
+        if windows_move {
+            self.hot = self.hot_windows();
+        }
         Accepted {
             event,
             finished_pass,
