@@ -37,13 +37,14 @@ fn line_feed(bytes: &[u8]) -> Option<usize> {
     memchr::memchr(b'\n', bytes)
 }
 
-/// One line as read, with its LF if it has one, at most [`MAX_LINE_BYTES`] + 1 bytes long: its
-/// text without the line end.
+/// One line as read, with its LF or CRLF if it has one: its text without the line end, checked
+/// for the length (first) and for UTF-8.
 fn line_text(line: usize, bytes: &[u8]) -> Result<&str, CheckError> {
     let mut bytes = bytes;
     if let Some(rest) = bytes.strip_suffix(b"\n") {
         bytes = rest.strip_suffix(b"\r").unwrap_or(rest);
-    } else if bytes.len() > MAX_LINE_BYTES {
+    }
+    if bytes.len() > MAX_LINE_BYTES {
         return Err(too_long(line));
     }
     std::str::from_utf8(bytes)
@@ -82,11 +83,12 @@ pub(super) fn for_each_line<E: From<CheckError>>(
                 last + 1
             }
             _ => {
-                // Gather the line, but never more than the limit and one byte.
+                // Gather the line, but never more than the limit and its CRLF: a longer line is
+                // in error whatever follows.
                 let end = line_feed(buffer).map_or(buffer.len(), |n| n + 1);
-                let used = end.min((MAX_LINE_BYTES + 1).saturating_sub(partial.len()));
+                let used = end.min((MAX_LINE_BYTES + 2).saturating_sub(partial.len()));
                 partial.extend_from_slice(buffer.get(..used).unwrap_or_default());
-                if partial.ends_with(b"\n") || partial.len() > MAX_LINE_BYTES {
+                if partial.ends_with(b"\n") || partial.len() >= MAX_LINE_BYTES + 2 {
                     line += 1;
                     f(line, line_text(line, &partial)?)?;
                     partial.clear();
@@ -117,11 +119,12 @@ fn whole_lines<E: From<CheckError>>(
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
         *line += 1;
-        if end - start > MAX_LINE_BYTES {
+        let with_cr = text.get(start..end).unwrap_or_default();
+        let line_text = with_cr.strip_suffix('\r').unwrap_or(with_cr);
+        if line_text.len() > MAX_LINE_BYTES {
             return Err(too_long(*line).into());
         }
-        let with_cr = text.get(start..end).unwrap_or_default();
-        f(*line, with_cr.strip_suffix('\r').unwrap_or(with_cr))?;
+        f(*line, line_text)?;
         start = end + 1;
     }
     text = text.get(start..).unwrap_or_default();
@@ -132,7 +135,9 @@ fn whole_lines<E: From<CheckError>>(
     *line += 1;
     let start = valid_len - text.len();
     let rest = bytes.get(start..).unwrap_or_default();
-    if line_feed(rest).unwrap_or(rest.len()) > MAX_LINE_BYTES {
+    let line_end = line_feed(rest).unwrap_or(rest.len());
+    let content = rest.get(..line_end).unwrap_or_default();
+    if content.strip_suffix(b"\r").unwrap_or(content).len() > MAX_LINE_BYTES {
         return Err(too_long(*line).into());
     }
     Err(not_utf8(*line, text.as_bytes()).into())
@@ -166,7 +171,8 @@ impl<R: BufRead> TraceReader<R> {
     pub fn next_event(&mut self) -> Result<Option<TraceEvent>, CheckError> {
         loop {
             self.buffer.clear();
-            let limit = MAX_LINE_BYTES as u64 + 1;
+            // The limit, a CR and the LF.
+            let limit = MAX_LINE_BYTES as u64 + 2;
             if self
                 .input
                 .by_ref()
