@@ -19,7 +19,8 @@ macro_rules! rules {
         ///
         /// assert_eq!(Rule::Sis.id(), "R-SIS");
         /// assert_eq!("R-PREP-RET".parse(), Ok(Rule::PrepRet));
-        /// assert_eq!(Rule::ALL.len(), 24);
+        /// assert_eq!(Rule::ALL.len(), 33);
+        /// assert_eq!(Rule::ComPanic.id(), "R-COM-PANIC");
         /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Rule {
@@ -77,6 +78,15 @@ rules! {
     Log => "R-LOG", "LogError adds to the error log";
     DelLog => "R-DELLOG", "DeleteLogError removes from the error log";
     Conn => "R-CONN", "EstablishConnection in the reporting window";
+    ComHr => "R-COM-HR", "COM boundary: every method returns its HRESULT unchanged";
+    ComPtr => "R-COM-PTR", "COM boundary: a NULL pointer where data is read or written is E_INVALIDARG";
+    ComOut => "R-COM-OUT", "COM boundary: out-pointers are NULL on failure; handler info from the task allocator";
+    ComSize => "R-COM-SIZE", "COM boundary: a struct's cbSize is the header's size for the target";
+    ComStr => "R-COM-STR", "COM boundary: names hold a NUL; a callback's string is at most 65,536 UTF-16 units";
+    ComEnum => "R-COM-ENUM", "COM boundary: the item enumerator follows COM's IEnum rules";
+    ComPanic => "R-COM-PANIC", "COM boundary: a panic is caught at the vtable entry and answered E_FAIL";
+    ComThread => "R-COM-THREAD", "COM boundary: calls in on one thread, callbacks from any thread";
+    ComRef => "R-COM-REF", "COM boundary: references balanced; the callback dropped when SetProgressCallback(NULL) returns";
 }
 
 impl fmt::Display for Rule {

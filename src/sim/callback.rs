@@ -18,6 +18,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::error::Error;
+use crate::flags::ProgressMask;
 use crate::guid::{ErrorId, ItemId};
 use crate::hresult::HResult;
 use crate::machine::{Accepted, Event, Instance, LogErrorInfo, ProgressAnswer, ProgressItem};
@@ -27,6 +28,7 @@ use crate::trace::EventLine;
 
 use super::report::Violation;
 use super::script::Script;
+use super::sink::{CallbackCall, CallbackSink};
 
 /// Where the run is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -298,8 +300,8 @@ impl Shared {
     }
 }
 
-/// What a [`Callback`] delivers its calls to: the simulated manager's side of one run. The last
-/// clone of a `Callback` drops it, which tells the manager the handler let go of its callback.
+/// The simulated manager's side of one run, as a [`CallbackSink`]. The last clone of the
+/// handler's [`Callback`] drops it, which tells the manager the handler let go of its callback.
 struct Sink {
     shared: Arc<Shared>,
 }
@@ -311,16 +313,62 @@ impl Drop for Sink {
     }
 }
 
+impl Sink {
+    /// The script's answer to the next Progress call for `item`.
+    fn progress_answer(&self, item: ItemId) -> ProgressAnswer {
+        let mut state = self.shared.lock();
+        let count = state.progress_calls.entry(item).or_insert(0);
+        *count += 1;
+        let nth = *count;
+        self.shared
+            .script
+            .progress_answers
+            .iter()
+            .find(|&&(id, n, _)| id == item && n == nth)
+            .map_or(ProgressAnswer::Continue, |&(_, _, answer)| answer)
+    }
+}
+
+impl CallbackSink for Sink {
+    fn call(&self, call: &CallbackCall<'_>) -> HResult {
+        // The manager's answer, and the one the trace records (`=> HR`), if any.
+        let (answer, recorded) = match *call {
+            CallbackCall::EnableModeless { enable: true } => {
+                let answer = self.shared.script.modeless_answer;
+                (answer, Some(answer))
+            }
+            CallbackCall::EnableModeless { enable: false } => (HResult::S_OK, Some(HResult::S_OK)),
+            CallbackCall::Progress { item, .. } => {
+                let answer = self.progress_answer(item);
+                (answer.hresult(), progress_answer(answer))
+            }
+            _ => (HResult::S_OK, None),
+        };
+        match self
+            .shared
+            .callback(&call.event(answer), call.text(), recorded)
+        {
+            Ok(_) => answer,
+            Err(hr) => hr,
+        }
+    }
+}
+
 /// The manager's side, `ISyncMgrSynchronizeCallback`: what the handler calls back. Cheap to
-/// clone, `Send + Sync`: hand clones to worker threads. Each method returns the manager's answer;
-/// a call the contract refuses is recorded as a violation and answered with the contract's error.
+/// clone, `Send + Sync`: hand clones to worker threads. Each method returns the manager's answer,
+/// unchanged; a call the contract refuses is answered with the contract's error and, by the
+/// simulator and by `mobsync-com`'s guard, recorded as a violation without reaching the manager.
 ///
-/// Drop every clone once `set_progress_callback(None)` has returned: the run waits for that, at
-/// most the script's timeout, before it hands out its report, and reports a handler that keeps
-/// one (CONTRACT §9, "drops its reference to the manager's callback").
+/// A `Callback` carries its calls over a [`CallbackSink`]: the simulator's manager, a real
+/// `ISyncMgrSynchronizeCallback` behind `mobsync-com`'s guard, or a sink of your own
+/// ([`Callback::new`]).
+///
+/// Drop every clone once `set_progress_callback(None)` has returned: the simulator waits for
+/// that, at most the script's timeout, before it hands out its report, and reports a handler
+/// that keeps one (R-CB; CONTRACT §9, R-COM-REF).
 #[derive(Clone)]
 pub struct Callback {
-    sink: Arc<Sink>,
+    sink: Arc<dyn CallbackSink>,
 }
 
 impl core::fmt::Debug for Callback {
@@ -330,118 +378,85 @@ impl core::fmt::Debug for Callback {
 }
 
 impl Callback {
-    /// The callback of a run; the run's state says it is held until the last clone drops.
-    pub(super) fn new(shared: &Arc<Shared>) -> Self {
-        shared.lock().callback_held = true;
+    /// A callback that delivers every call to `sink`; the sink is dropped with the last clone.
+    pub fn new(sink: impl CallbackSink + 'static) -> Self {
         Self {
-            sink: Arc::new(Sink {
-                shared: Arc::clone(shared),
-            }),
+            sink: Arc::new(sink),
         }
     }
 
-    fn shared(&self) -> &Shared {
-        &self.sink.shared
+    /// The callback of a simulated run; the run's state says it is held until the last clone
+    /// drops.
+    pub(super) fn simulated(shared: &Arc<Shared>) -> Self {
+        shared.lock().callback_held = true;
+        Self::new(Sink {
+            shared: Arc::clone(shared),
+        })
     }
 
-    fn callback(&self, event: &Event<'_>, text: Option<&str>, answer: HResult) -> HResult {
-        match self.shared().callback(event, text, None) {
-            Ok(_) => answer,
-            Err(hr) => hr,
-        }
+    /// Delivers one call as it is; the named methods below build it.
+    pub fn call(&self, call: &CallbackCall<'_>) -> HResult {
+        self.sink.call(call)
     }
 
     /// `PrepareForSyncCompleted(hr)` (R-PREP-DONE).
     pub fn prepare_for_sync_completed(&self, hr: HResult) -> HResult {
-        self.callback(&Event::PrepareForSyncCompleted { hr }, None, HResult::S_OK)
+        self.call(&CallbackCall::PrepareForSyncCompleted { hr })
     }
 
     /// `SynchronizeCompleted(hr)` (R-SYNC-DONE).
     pub fn synchronize_completed(&self, hr: HResult) -> HResult {
-        self.callback(&Event::SynchronizeCompleted { hr }, None, HResult::S_OK)
+        self.call(&CallbackCall::SynchronizeCompleted { hr })
     }
 
     /// `ShowPropertiesCompleted(hr)` (R-PROPS-DONE).
     pub fn show_properties_completed(&self, hr: HResult) -> HResult {
-        self.callback(&Event::ShowPropertiesCompleted { hr }, None, HResult::S_OK)
+        self.call(&CallbackCall::ShowPropertiesCompleted { hr })
     }
 
     /// `ShowErrorCompleted(hr, cItems, pItemIDs)` (R-ERR-DONE).
     pub fn show_error_completed(&self, hr: HResult, items: &[ItemId]) -> HResult {
-        self.callback(
-            &Event::ShowErrorCompleted { hr, items },
-            None,
-            HResult::S_OK,
-        )
+        self.call(&CallbackCall::ShowErrorCompleted { hr, items })
     }
 
-    /// `EnableModeless(fEnable)` (R-MODAL): the script's answer to TRUE, S_OK to FALSE.
+    /// `EnableModeless(fEnable)` (R-MODAL): the manager's answer (the simulator answers TRUE
+    /// with its script's answer, FALSE with S_OK).
     pub fn enable_modeless(&self, enable: bool) -> HResult {
-        let answer = if enable {
-            self.shared().script.modeless_answer
-        } else {
-            HResult::S_OK
-        };
-        let event = Event::EnableModeless { enable, answer };
-        match self.shared().callback(&event, None, Some(answer)) {
-            Ok(_) => answer,
-            Err(hr) => hr,
-        }
+        self.call(&CallbackCall::EnableModeless { enable })
     }
 
-    /// `Progress(ItemID, pSyncProgressItem)` (R-PROG); `text` is the status text, which sets
-    /// STATUSTEXT. Answers S_OK, or what the script answers this call.
+    /// `Progress(ItemID, pSyncProgressItem)` (R-PROG). `text` is the status text: STATUSTEXT is
+    /// set exactly when it is `Some` (the mask's STATUSTEXT bit as given is ignored). Answers
+    /// the manager's answer: S_OK, or S_SYNCMGR_CANCELITEM / S_SYNCMGR_CANCELALL to cancel.
     pub fn progress(&self, item: ItemId, progress: ProgressItem, text: Option<&str>) -> HResult {
         let progress = if text.is_some() {
             progress.with_text()
         } else {
-            progress
+            ProgressItem {
+                mask: progress.mask & !ProgressMask::STATUSTEXT.bits(),
+                ..progress
+            }
         };
-        let shared = self.shared();
-        let answer = {
-            let mut state = shared.lock();
-            let count = state.progress_calls.entry(item).or_insert(0);
-            *count += 1;
-            let nth = *count;
-            shared
-                .script
-                .progress_answers
-                .iter()
-                .find(|&&(id, n, _)| id == item && n == nth)
-                .map_or(ProgressAnswer::Continue, |&(_, _, answer)| answer)
-        };
-        let event = Event::Progress {
+        self.call(&CallbackCall::Progress {
             item,
             progress,
-            answer,
-        };
-        match shared.callback(&event, text, progress_answer(answer)) {
-            Ok(_) => answer.hresult(),
-            Err(hr) => hr,
-        }
+            text,
+        })
     }
 
     /// `LogError(dwErrorLevel, pszErrorText, pSyncLogError)` (R-LOG).
     pub fn log_error(&self, level: u32, text: &str, info: LogErrorInfo) -> HResult {
-        self.callback(&Event::LogError { level, info }, Some(text), HResult::S_OK)
+        self.call(&CallbackCall::LogError { level, text, info })
     }
 
     /// `DeleteLogError(ErrorID, dwReserved)` (R-DELLOG).
     pub fn delete_log_error(&self, error: ErrorId, reserved: u32) -> HResult {
-        self.callback(
-            &Event::DeleteLogError { error, reserved },
-            None,
-            HResult::S_OK,
-        )
+        self.call(&CallbackCall::DeleteLogError { error, reserved })
     }
 
     /// `EstablishConnection(pwszConnection, dwReserved)` (R-CONN).
     pub fn establish_connection(&self, name: Option<&str>, reserved: u32) -> HResult {
-        let event = Event::EstablishConnection {
-            has_name: name.is_some(),
-            reserved,
-        };
-        self.callback(&event, name, HResult::S_OK)
+        self.call(&CallbackCall::EstablishConnection { name, reserved })
     }
 }
 

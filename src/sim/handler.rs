@@ -1,7 +1,7 @@
 //! The handler's side: [`SyncHandler`] (`ISyncMgrSynchronize` in Rust terms) and the data it
 //! hands out ([`ItemInfo`], [`HandlerDescription`]).
 
-use crate::flags::{ItemState, SyncMgrFlags};
+use crate::flags::{ItemFlags, ItemState, SyncMgrFlags};
 use crate::guid::{ErrorId, ItemId};
 use crate::hresult::HResult;
 
@@ -19,6 +19,12 @@ pub struct ItemInfo {
     pub flags: u32,
     /// `dwItemState` (`ItemState`): the manager selects the CHECKED items by default.
     pub state: u32,
+    /// `ftLastUpdate`: a `FILETIME` as one number (100-nanosecond intervals since 1601-01-01
+    /// UTC); the manager shows it when `flags` has LASTUPDATETIME.
+    pub last_update: u64,
+    /// `hIcon`: the item's icon handle (`HICON`) as a number, 0 for none. Platform-independent
+    /// here; `mobsync-com` hands it out as the pointer-sized handle it is.
+    pub icon: usize,
 }
 
 impl ItemInfo {
@@ -35,7 +41,51 @@ impl ItemInfo {
             name: name.to_owned(),
             flags: 0,
             state: ItemState::Checked as u32,
+            last_update: 0,
+            icon: 0,
         }
+    }
+
+    /// With these `dwFlags`.
+    ///
+    /// ```
+    /// # use mobsync::{ItemFlags, ItemId, sim::ItemInfo};
+    /// let item = ItemInfo::new(ItemId::from_u128(1), "a").with_flags(ItemFlags::HASPROPERTIES);
+    /// assert_eq!(item.flags, 0x1);
+    /// ```
+    #[must_use]
+    pub fn with_flags(mut self, flags: ItemFlags) -> Self {
+        self.flags = flags.bits();
+        self
+    }
+
+    /// With this `dwItemState` (UNCHECKED: not selected by default).
+    #[must_use]
+    pub fn with_state(mut self, state: ItemState) -> Self {
+        self.state = state as u32;
+        self
+    }
+
+    /// With this `ftLastUpdate` (100-nanosecond intervals since 1601-01-01 UTC); also sets
+    /// LASTUPDATETIME, so that the manager shows it.
+    ///
+    /// ```
+    /// # use mobsync::{ItemId, sim::ItemInfo};
+    /// let item = ItemInfo::new(ItemId::from_u128(1), "a").with_last_update(133_000_000_000_000_000);
+    /// assert_eq!((item.flags, item.last_update), (0x8, 133_000_000_000_000_000));
+    /// ```
+    #[must_use]
+    pub fn with_last_update(mut self, filetime: u64) -> Self {
+        self.flags |= ItemFlags::LASTUPDATETIME.bits();
+        self.last_update = filetime;
+        self
+    }
+
+    /// With this icon handle (`HICON`, as a number).
+    #[must_use]
+    pub fn with_icon(mut self, icon: usize) -> Self {
+        self.icon = icon;
+        self
     }
 }
 
@@ -47,6 +97,8 @@ pub struct HandlerDescription {
     pub name: String,
     /// `SyncMgrHandlerFlags` (`HandlerFlags` bits).
     pub flags: u32,
+    /// `hIcon`: the handler's icon handle (`HICON`) as a number, 0 for none.
+    pub icon: usize,
 }
 
 /// A sync handler: `ISyncMgrSynchronize` in Rust terms. Every method answers an [`HResult`],

@@ -198,7 +198,7 @@ impl Run<'_> {
         };
         let enumerated = self.shared.record(&event, None, Some(answer));
 
-        let callback = Callback::new(self.shared);
+        let callback = Callback::simulated(self.shared);
         self.answered(handler, &Event::SetProgressCallback { bind: true }, |h| {
             h.set_progress_callback(Some(callback))
         })?;

@@ -83,9 +83,11 @@ mod handler;
 mod manager;
 mod report;
 mod script;
+mod sink;
 
 pub use callback::Callback;
 pub use handler::{HandlerDescription, ItemInfo, SyncHandler};
 pub use manager::Simulator;
 pub use report::{SimReport, Violation};
 pub use script::{Script, Selection};
+pub use sink::{CallbackCall, CallbackSink};
