@@ -350,3 +350,100 @@ fn a_polite_handler_finishes_clean_without_waiting_for_the_timeout() {
         start.elapsed()
     );
 }
+
+/// Reports progress with a status text of `text`, then completes.
+struct Texts {
+    callback: Option<Callback>,
+    text: String,
+    answers: Arc<Mutex<Vec<HResult>>>,
+}
+
+impl SyncHandler for Texts {
+    fn initialize(&mut self, _: SyncMgrFlags, _: &[u8]) -> HResult {
+        HResult::S_OK
+    }
+    fn enum_sync_mgr_items(&mut self, items: &mut Vec<ItemInfo>) -> HResult {
+        items.push(ItemInfo::new(A, "a"));
+        HResult::S_OK
+    }
+    fn set_progress_callback(&mut self, callback: Option<Callback>) -> HResult {
+        self.callback = callback;
+        HResult::S_OK
+    }
+    fn prepare_for_sync(&mut self, _: &[ItemId]) -> HResult {
+        if let Some(cb) = &self.callback {
+            cb.prepare_for_sync_completed(HResult::S_OK);
+        }
+        HResult::S_OK
+    }
+    fn synchronize(&mut self) -> HResult {
+        let Some(cb) = &self.callback else {
+            return HResult::E_UNEXPECTED;
+        };
+        let updating = ProgressItem::status(SyncMgrStatus::Updating);
+        let answer = cb.progress(A, updating, Some(&self.text));
+        self.answers.lock().unwrap().push(answer);
+        let answer = cb.establish_connection(Some(&self.text), 0);
+        self.answers.lock().unwrap().push(answer);
+        cb.progress(A, ProgressItem::status(SyncMgrStatus::Succeeded), None);
+        cb.synchronize_completed(HResult::S_OK);
+        HResult::S_OK
+    }
+    fn set_item_status(&mut self, _: ItemId, _: u32) -> HResult {
+        HResult::S_OK
+    }
+    fn show_properties(&mut self, _: ItemId) -> HResult {
+        HResult::E_NOTIMPL
+    }
+    fn show_error(&mut self, _: ErrorId) -> HResult {
+        HResult::E_NOTIMPL
+    }
+}
+
+fn run_texts(text: String) -> (SimReport, Vec<HResult>) {
+    let answers = Arc::new(Mutex::new(Vec::new()));
+    let mut handler = Texts {
+        callback: None,
+        text,
+        answers: Arc::clone(&answers),
+    };
+    let report = Simulator::new(Script::default().timeout(WAIT)).run(&mut handler);
+    let answers = answers.lock().unwrap().clone();
+    (report, answers)
+}
+
+#[test]
+fn r_com_str_a_callback_string_longer_than_65536_units_or_holding_a_nul_is_refused() {
+    for text in [
+        "x".repeat(65_537),
+        "é".repeat(65_537),
+        "dial\0up".to_owned(),
+    ] {
+        let (report, answers) = run_texts(text.clone());
+        assert_eq!(answers, [HResult::E_INVALIDARG; 2], "{:.10}", text);
+        let rules: Vec<Rule> = report.violations.iter().map(|v| v.rule).collect();
+        assert_eq!(
+            rules,
+            [Rule::ComStr, Rule::ComStr],
+            "{:#?}",
+            report.violations
+        );
+        assert!(
+            report
+                .violations
+                .iter()
+                .all(|v| v.verdict == HResult::E_INVALIDARG)
+        );
+        // The refused callbacks never reached the manager: the pass still finishes cleanly.
+        assert_eq!(report.final_status(A), Some(SyncMgrStatus::Succeeded));
+        assert!(
+            report.trace.contains("# refused, R-COM-STR: Progress"),
+            "{}",
+            report.trace
+        );
+    }
+    // At the limit, taken.
+    let (report, answers) = run_texts("x".repeat(65_536));
+    assert_eq!(answers, [HResult::S_OK; 2]);
+    assert!(report.violations.is_empty(), "{:#?}", report.violations);
+}

@@ -28,7 +28,7 @@ use crate::trace::EventLine;
 
 use super::report::Violation;
 use super::script::Script;
-use super::sink::{CallbackCall, CallbackSink};
+use super::sink::{CallbackCall, CallbackSink, TextProblem};
 
 /// Where the run is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -207,6 +207,23 @@ impl Shared {
         });
     }
 
+    /// A callback whose string cannot cross the COM boundary (R-COM-STR): refused with
+    /// E_INVALIDARG, as a real manager behind `mobsync-com`'s guard would never see it.
+    fn refuse_text(&self, call: &CallbackCall<'_>, problem: TextProblem) -> HResult {
+        let kind = call.kind();
+        let mut state = self.lock();
+        let shown = line(call.event(HResult::S_OK), None, None);
+        state.trace.push(format!("# refused, R-COM-STR: {shown}"));
+        let line = state.trace.len();
+        state.violations.push(Violation {
+            line,
+            rule: Rule::ComStr,
+            verdict: HResult::E_INVALIDARG,
+            message: format!("R-COM-STR: {kind} refused: {problem}"),
+        });
+        HResult::E_INVALIDARG
+    }
+
     /// A violation the manager saw on its own thread, on a comment line of its own.
     pub(super) fn violation(&self, rule: Rule, verdict: HResult, message: String) {
         let mut state = self.lock();
@@ -331,6 +348,9 @@ impl Sink {
 
 impl CallbackSink for Sink {
     fn call(&self, call: &CallbackCall<'_>) -> HResult {
+        if let Some(problem) = call.text_problem() {
+            return self.shared.refuse_text(call, problem);
+        }
         // The manager's answer, and the one the trace records (`=> HR`), if any.
         let (answer, recorded) = match *call {
             CallbackCall::EnableModeless { enable: true } => {

@@ -90,4 +90,4 @@ pub use handler::{HandlerDescription, ItemInfo, SyncHandler};
 pub use manager::Simulator;
 pub use report::{SimReport, Violation};
 pub use script::{Script, Selection};
-pub use sink::{CallbackCall, CallbackSink};
+pub use sink::{CallbackCall, CallbackSink, MAX_CALLBACK_TEXT_UNITS, TextProblem};

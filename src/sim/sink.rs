@@ -10,6 +10,42 @@ use crate::hresult::HResult;
 use crate::machine::{Event, LogErrorInfo, ProgressAnswer, ProgressItem};
 use crate::rule::EventKind;
 
+/// The longest string a callback may pass (status text, error text, connection name), in UTF-16
+/// units without its NUL (CONTRACT §9, R-COM-STR).
+pub const MAX_CALLBACK_TEXT_UNITS: usize = 65_536;
+
+/// Why a callback's string cannot cross the COM boundary as given (R-COM-STR): the manager
+/// reads it up to its NUL, at most [`MAX_CALLBACK_TEXT_UNITS`] units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextProblem {
+    /// Longer than [`MAX_CALLBACK_TEXT_UNITS`] UTF-16 units.
+    TooLong {
+        /// Its length in UTF-16 units.
+        units: usize,
+    },
+    /// A NUL inside the string: the manager would read only what comes before it.
+    Nul {
+        /// The NUL's position in UTF-16 units.
+        at: usize,
+    },
+}
+
+impl core::fmt::Display for TextProblem {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::TooLong { units } => write!(
+                f,
+                "its string is {units} UTF-16 units long, more than {MAX_CALLBACK_TEXT_UNITS}"
+            ),
+            Self::Nul { at } => write!(
+                f,
+                "its string holds a NUL at UTF-16 unit {at}: the manager would read only what \
+                 comes before it"
+            ),
+        }
+    }
+}
+
 /// One callback of `ISyncMgrSynchronizeCallback`, with everything the handler passed: the
 /// strings as Rust strings, the lists borrowed.
 ///
@@ -138,6 +174,37 @@ impl<'a> CallbackCall<'a> {
             Self::EstablishConnection { name, .. } => name,
             _ => None,
         }
+    }
+}
+
+impl CallbackCall<'_> {
+    /// Why the callback's string cannot cross the COM boundary as given (R-COM-STR), if it
+    /// cannot. The simulator and `mobsync-com`'s guard refuse such a callback with
+    /// E_INVALIDARG, as a handler violation.
+    ///
+    /// ```
+    /// use mobsync::sim::{CallbackCall, TextProblem};
+    ///
+    /// let call = CallbackCall::EstablishConnection { name: Some("dial\0up"), reserved: 0 };
+    /// assert_eq!(call.text_problem(), Some(TextProblem::Nul { at: 4 }));
+    /// ```
+    #[must_use]
+    pub fn text_problem(&self) -> Option<TextProblem> {
+        let text = self.text()?;
+        if let Some(at) = text.bytes().position(|b| b == 0) {
+            let at = text
+                .get(..at)
+                .map_or(at, |head| head.encode_utf16().count());
+            return Some(TextProblem::Nul { at });
+        }
+        // A UTF-8 string has at least as many bytes as UTF-16 units: count only when needed.
+        if text.len() > MAX_CALLBACK_TEXT_UNITS {
+            let units = text.encode_utf16().count();
+            if units > MAX_CALLBACK_TEXT_UNITS {
+                return Some(TextProblem::TooLong { units });
+            }
+        }
+        None
     }
 }
 
