@@ -7,6 +7,7 @@ mod folder_mirror;
 
 mod check;
 mod demo;
+mod register;
 
 use std::process::ExitCode;
 
@@ -53,6 +54,33 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Markdown)]
         format: RulesFormat,
     },
+    /// Print the `.reg` file that registers a handler DLL as an in-process COM server and with
+    /// the Synchronization Manager (import it with `regedit /s FILE`).
+    Register {
+        /// The handler's CLSID (`8F5A2C1E-0D4B-4E7A-9C3F-2B6D8E1A4C70`, braces optional).
+        #[arg(long, value_name = "GUID")]
+        clsid: mobsync::Guid,
+        /// The DLL's full Windows path.
+        #[arg(long, value_name = "PATH", required_unless_present = "unregister")]
+        dll: Option<String>,
+        /// The handler's name, as the manager shows it.
+        #[arg(long, required_unless_present = "unregister")]
+        name: Option<String>,
+        /// InprocServer32's ThreadingModel.
+        #[arg(long, value_enum, default_value_t = ThreadingArg::Apartment)]
+        threading: ThreadingArg,
+        /// Print the file that removes the registration instead.
+        #[arg(long, conflicts_with_all = ["dll", "name"])]
+        unregister: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ThreadingArg {
+    Apartment,
+    Both,
+    Free,
+    Neutral,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -91,6 +119,27 @@ fn main() -> ExitCode {
             // A closed stdout (e.g. `| head`) ends the output quietly.
             let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
             ExitCode::SUCCESS
+        }
+        Command::Register {
+            clsid,
+            dll,
+            name,
+            threading,
+            unregister,
+        } => {
+            let threading = match threading {
+                ThreadingArg::Apartment => register::ThreadingModel::Apartment,
+                ThreadingArg::Both => register::ThreadingModel::Both,
+                ThreadingArg::Free => register::ThreadingModel::Free,
+                ThreadingArg::Neutral => register::ThreadingModel::Neutral,
+            };
+            register::run(
+                clsid,
+                dll.as_deref(),
+                name.as_deref(),
+                threading,
+                unregister,
+            )
         }
     }
 }

@@ -303,3 +303,72 @@ fn rules_prints_the_tables_and_the_mermaid_diagram_from_the_engine_data() {
         mobsync::rules::render_mermaid()
     );
 }
+
+#[test]
+fn register_prints_the_reg_file_of_contract_section_9_and_its_removal() {
+    let clsid = "8f5a2c1e-0d4b-4e7a-9c3f-2b6d8e1a4c70";
+    let out = mobsync()
+        .args([
+            "register",
+            "--clsid",
+            clsid,
+            "--dll",
+            r"C:\Mirror\mirror.dll",
+        ])
+        .args(["--name", "Folder mirror", "--threading", "both"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let reg = String::from_utf8(out).unwrap();
+    let key = r"{8F5A2C1E-0D4B-4E7A-9C3F-2B6D8E1A4C70}";
+    for line in [
+        "Windows Registry Editor Version 5.00",
+        &format!(r"[HKEY_CLASSES_ROOT\CLSID\{key}]"),
+        r#"@="Folder mirror""#,
+        &format!(r"[HKEY_CLASSES_ROOT\CLSID\{key}\InprocServer32]"),
+        r#"@="C:\\Mirror\\mirror.dll""#,
+        r#""ThreadingModel"="Both""#,
+        &format!(
+            r"[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Syncmgr\Handlers\{key}]"
+        ),
+    ] {
+        assert!(
+            reg.lines().any(|l| l.trim_end_matches('\r') == line),
+            "{line} in\n{reg}"
+        );
+    }
+    let out = mobsync()
+        .args([
+            "register",
+            "--clsid",
+            &format!("{{{clsid}}}"),
+            "--unregister",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let unreg = String::from_utf8(out).unwrap();
+    assert!(
+        unreg.contains(&format!(r"[-HKEY_CLASSES_ROOT\CLSID\{key}]")),
+        "{unreg}"
+    );
+    // Bad usage: exit status 2.
+    mobsync()
+        .args(["register", "--clsid", "zz", "--unregister"])
+        .assert()
+        .code(2);
+    mobsync()
+        .args(["register", "--clsid", clsid, "--dll", "x.dll"])
+        .assert()
+        .code(2);
+    mobsync()
+        .args([
+            "register", "--clsid", clsid, "--dll", "x.dll", "--name", "a\nb",
+        ])
+        .assert()
+        .code(2);
+}

@@ -1,0 +1,2 @@
+//! Placeholder until the guard bench lands.
+fn main() {}

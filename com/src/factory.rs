@@ -1,0 +1,213 @@
+//! The DLL's side of COM: the class factory, the object and lock counts behind
+//! `DllCanUnloadNow`, and [`dll!`](crate::dll), which defines the two entry points.
+
+use core::ffi::c_void;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use windows_core::{GUID, HRESULT, Interface};
+
+use crate::abi::{IClassFactory, ISyncMgrSynchronize};
+use crate::{entry, hr};
+
+/// Objects of this crate alive in this module (handlers, enumerators, class factories).
+static OBJECTS: AtomicUsize = AtomicUsize::new(0);
+/// `IClassFactory::LockServer(TRUE)` calls not yet balanced by `LockServer(FALSE)`.
+static LOCKS: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one live object from its creation to its destruction.
+#[derive(Debug)]
+pub(crate) struct ObjectCount(());
+
+impl ObjectCount {
+    pub(crate) fn new() -> Self {
+        OBJECTS.fetch_add(1, Ordering::AcqRel);
+        Self(())
+    }
+}
+
+impl Drop for ObjectCount {
+    fn drop(&mut self) {
+        OBJECTS.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// How many objects of this crate are alive in this module: handlers, item enumerators and
+/// class factories. What `DllCanUnloadNow` reads, with [`server_locks`]; a test that ends with
+/// every reference released expects 0.
+#[must_use]
+pub fn live_objects() -> usize {
+    OBJECTS.load(Ordering::Acquire)
+}
+
+/// How many `LockServer(TRUE)` calls are not yet balanced.
+#[must_use]
+pub fn server_locks() -> usize {
+    LOCKS.load(Ordering::Acquire)
+}
+
+/// `DllCanUnloadNow`: S_OK when no object of this module is alive and the server is not locked,
+/// else S_FALSE.
+pub fn can_unload_now() -> HRESULT {
+    if live_objects() == 0 && server_locks() == 0 {
+        hr::S_OK
+    } else {
+        hr::S_FALSE
+    }
+}
+
+pub use object::ClassFactory;
+
+/// The class factory object (windows-core's `#[implement]` generates an undocumented
+/// `ClassFactory_Impl` beside it, kept private here).
+mod object {
+    use core::ffi::c_void;
+    use std::sync::atomic::Ordering;
+
+    use windows_core::{GUID, HRESULT, Interface, implement};
+
+    use super::{LOCKS, ObjectCount};
+    use crate::abi::{IClassFactory, IClassFactory_Impl, ISyncMgrSynchronize};
+    use crate::{entry, hr};
+
+    /// `IClassFactory` for one handler class: `CreateInstance` makes a new guarded handler object
+    /// for every call; aggregation is refused with CLASS_E_NOAGGREGATION.
+    #[implement(IClassFactory)]
+    pub struct ClassFactory {
+        create: fn() -> ISyncMgrSynchronize,
+        _count: ObjectCount,
+    }
+
+    impl ClassFactory {
+        /// A factory whose objects `create` makes (a new one for every `CreateInstance`).
+        #[must_use]
+        pub fn new(create: fn() -> ISyncMgrSynchronize) -> Self {
+            Self {
+                create,
+                _count: ObjectCount::new(),
+            }
+        }
+    }
+
+    impl IClassFactory_Impl for ClassFactory_Impl {
+        unsafe fn CreateInstance(
+            &self,
+            outer: *mut c_void,
+            riid: *const GUID,
+            out: *mut *mut c_void,
+        ) -> HRESULT {
+            entry(|| {
+                if out.is_null() {
+                    return hr::E_INVALIDARG;
+                }
+                // SAFETY: `out` is a non-NULL out-pointer: NULL unless an object is handed out.
+                unsafe { out.write_unaligned(core::ptr::null_mut()) };
+                if !outer.is_null() {
+                    return hr::CLASS_E_NOAGGREGATION;
+                }
+                if riid.is_null() {
+                    return hr::E_INVALIDARG;
+                }
+                let object = (self.create)();
+                // SAFETY: `riid` is the caller's IID and `out` its out-pointer; QueryInterface
+                // writes NULL or an AddRef'd interface there. `object`'s own reference is released
+                // when it drops.
+                unsafe { object.query(riid, out) }
+            })
+        }
+
+        unsafe fn LockServer(&self, lock: i32) -> HRESULT {
+            if lock != 0 {
+                LOCKS.fetch_add(1, Ordering::AcqRel);
+            } else {
+                // Unbalanced unlocks do not wrap around.
+                let _ = LOCKS.fetch_update(Ordering::AcqRel, Ordering::Acquire, |locks| {
+                    locks.checked_sub(1)
+                });
+            }
+            hr::S_OK
+        }
+    }
+}
+
+/// `DllGetClassObject` for one class: the class factory for `clsid`, as the interface `riid`
+/// (IClassFactory or IUnknown); CLASS_E_CLASSNOTAVAILABLE for another class. What [`dll!`]
+/// defines its export with.
+///
+/// # Safety
+///
+/// `rclsid` and `riid` are NULL or point to readable GUIDs; `ppv` is NULL or points to a
+/// writable pointer.
+///
+/// [`dll!`]: crate::dll
+pub unsafe fn get_class_object(
+    clsid: &GUID,
+    rclsid: *const GUID,
+    riid: *const GUID,
+    ppv: *mut *mut c_void,
+    create: fn() -> ISyncMgrSynchronize,
+) -> HRESULT {
+    entry(|| {
+        if ppv.is_null() {
+            return hr::E_INVALIDARG;
+        }
+        // SAFETY: the caller guarantees `ppv` is writable; NULL unless a factory is handed out.
+        unsafe { ppv.write_unaligned(core::ptr::null_mut()) };
+        if rclsid.is_null() || riid.is_null() {
+            return hr::E_INVALIDARG;
+        }
+        // SAFETY: the caller guarantees a non-NULL `rclsid` is readable.
+        let requested = unsafe { rclsid.read_unaligned() };
+        if requested != *clsid {
+            return hr::CLASS_E_CLASSNOTAVAILABLE;
+        }
+        let factory: IClassFactory = ClassFactory::new(create).into();
+        // SAFETY: as in CreateInstance: QueryInterface writes NULL or an AddRef'd interface.
+        unsafe { factory.query(riid, ppv) }
+    })
+}
+
+/// Defines a handler DLL's two COM entry points, `DllGetClassObject` and `DllCanUnloadNow`, for
+/// one handler class: its CLSID and how to make one object.
+///
+/// ```ignore
+/// // In a crate with `crate-type = ["cdylib"]`:
+/// use mobsync_com::{Handler, windows_core::GUID};
+///
+/// const CLSID_MIRROR: GUID = GUID::from_u128(0x8f5a2c1e_0d4b_4e7a_9c3f_2b6d8e1a4c70);
+///
+/// mobsync_com::dll!(clsid: CLSID_MIRROR, create: || Handler::new(Mirror::default()));
+/// ```
+///
+/// `create` is called once per `CreateInstance`; it may return a [`Handler`](crate::Handler) or
+/// any value that converts into `ISyncMgrSynchronize`. The macro defines nothing else, so a
+/// module may add `DllRegisterServer` of its own.
+#[macro_export]
+macro_rules! dll {
+    (clsid: $clsid:expr, create: $create:expr $(,)?) => {
+        /// The handler class's factory (COM's in-process server entry point).
+        ///
+        /// # Safety
+        ///
+        /// COM's contract: the pointers are NULL or valid.
+        #[unsafe(no_mangle)]
+        pub unsafe extern "system" fn DllGetClassObject(
+            rclsid: *const $crate::windows_core::GUID,
+            riid: *const $crate::windows_core::GUID,
+            ppv: *mut *mut ::core::ffi::c_void,
+        ) -> $crate::windows_core::HRESULT {
+            fn create() -> $crate::abi::ISyncMgrSynchronize {
+                ::core::convert::Into::into(($create)())
+            }
+            const CLSID: $crate::windows_core::GUID = $clsid;
+            // SAFETY: forwarded from COM's contract for DllGetClassObject, which this function's
+            // caller upholds.
+            unsafe { $crate::factory::get_class_object(&CLSID, rclsid, riid, ppv, create) }
+        }
+
+        /// Whether the module may be unloaded (COM's in-process server entry point).
+        #[unsafe(no_mangle)]
+        pub extern "system" fn DllCanUnloadNow() -> $crate::windows_core::HRESULT {
+            $crate::factory::can_unload_now()
+        }
+    };
+}
