@@ -305,6 +305,8 @@ pub mod layout {
 /// Compares one struct with its row of [`layout::TARGET`] (in a `const` context).
 macro_rules! assert_layout {
     ($index:literal, $ty:ident { $($field:ident),* }) => {
+        // Evaluated at compile time: a failed assertion is a build error, not a panic.
+        #[allow(clippy::indexing_slicing, clippy::panic)]
         const _: () = {
             let row = layout::TARGET[$index];
             assert!(size_of::<$ty>() == row.size, concat!(stringify!($ty), ": size"));

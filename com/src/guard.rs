@@ -19,8 +19,8 @@
 //! handler from inside a callback.
 
 use core::ffi::c_void;
-use std::cell::RefCell;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::cell::Cell;
+use std::sync::Arc;
 
 use mobsync::sim::{CallbackCall, CallbackSink};
 use mobsync::trace::EventLine;
@@ -30,6 +30,7 @@ use windows_core::{GUID, HRESULT, Interface};
 use crate::abi::size::{SYNCMGRLOGERRORINFO_SIZE, SYNCMGRPROGRESSITEM_SIZE};
 use crate::abi::{ISyncMgrSynchronizeCallback, SYNCMGRLOGERRORINFO, SYNCMGRPROGRESSITEM};
 use crate::journal::{Journal, Violation};
+use crate::lock::{Exclusive, Held};
 use crate::wide::WideBuf;
 
 /// The manager's callback, movable to and shareable with other threads.
@@ -56,86 +57,80 @@ impl Manager {
         let borrowed = unsafe { ISyncMgrSynchronizeCallback::from_raw_borrowed(&raw) };
         borrowed.cloned().map(Self)
     }
-
-    fn duplicate(&self) -> Self {
-        Self(self.0.clone())
-    }
 }
 
 /// The engine and the manager's callback, under one lock.
 pub(crate) struct State {
     pub(crate) engine: Instance,
     /// The manager's callback from SetProgressCallback, until SetProgressCallback(NULL)
-    /// returns.
-    pub(crate) manager: Option<Manager>,
+    /// returns. Shared with the callbacks in flight (an `Arc` clone is cheaper than AddRef).
+    pub(crate) manager: Option<Arc<Manager>>,
 }
 
 /// What a handler object and the callbacks it hands out share.
 pub(crate) struct Core {
-    state: Mutex<State>,
+    state: Exclusive<State>,
     /// Orders the callbacks of threads outside any call from the manager (see the module
     /// documentation).
-    forwarding: Mutex<()>,
+    forwarding: Exclusive<()>,
     pub(crate) journal: Journal,
 }
 
 thread_local! {
-    /// The handler objects this thread is inside a call of (innermost last): a thread with any
-    /// is the manager's, calling in.
-    static ACTIVE: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+    /// How many calls from the manager into guarded handlers this thread is inside: a thread
+    /// with any is the manager's, calling in.
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+    /// A byte whose address names this thread ([`thread_token`]).
+    static TOKEN: u8 = const { 0 };
+}
+
+/// This thread, as a non-zero number no other live thread has (the address of a thread-local).
+pub(crate) fn thread_token() -> usize {
+    TOKEN.with(|token| core::ptr::from_ref(token).addr())
 }
 
 /// This thread is inside a call from the manager into a guarded handler.
 fn on_manager_thread() -> bool {
-    ACTIVE.with(|active| !active.borrow().is_empty())
+    DEPTH.with(Cell::get) > 0
 }
 
-/// Marks this thread as inside a call into the handler object at `core` until dropped.
-pub(crate) struct Inside(usize);
+/// Marks this thread as inside a call from the manager until dropped.
+pub(crate) struct Inside(());
 
 impl Inside {
-    /// `None` when this thread is already inside a call of the same object (a re-entrant call).
-    pub(crate) fn enter(core: &Arc<Core>) -> Option<Self> {
-        let key = Arc::as_ptr(core).addr();
-        ACTIVE.with(|active| {
-            let mut active = active.borrow_mut();
-            if active.contains(&key) {
-                return None;
-            }
-            active.push(key);
-            Some(Self(key))
-        })
+    pub(crate) fn enter() -> Self {
+        DEPTH.with(|depth| depth.set(depth.get() + 1));
+        Self(())
     }
 }
 
 impl Drop for Inside {
     fn drop(&mut self) {
-        ACTIVE.with(|active| {
-            let mut active = active.borrow_mut();
-            if let Some(at) = active.iter().rposition(|&key| key == self.0) {
-                active.remove(at);
-            }
-        });
+        DEPTH.with(|depth| depth.set(depth.get().saturating_sub(1)));
     }
 }
 
 impl Core {
     pub(crate) fn new(config: Config, journal: Journal) -> Self {
         Self {
-            state: Mutex::new(State {
+            state: Exclusive::new(State {
                 engine: Instance::with_config(config),
                 manager: None,
             }),
-            forwarding: Mutex::new(()),
+            forwarding: Exclusive::new(()),
             journal,
         }
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    /// The engine and the manager's callback. Nothing is called while they are held.
+    #[inline]
+    pub(crate) fn lock(&self) -> Held<'_, State> {
+        self.state.lock()
     }
 
     /// Records a violation of `rule` about `event` (a trace line, see [`trace_line`]).
+    #[cold]
+    #[inline(never)]
     pub(crate) fn record(
         &self,
         fault: Fault,
@@ -154,6 +149,8 @@ impl Core {
     }
 
     /// Records the engine's refusal of `event`, with the fault the contract assigns it.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn refused(&self, err: &Error, event: &Event<'_>, text: Option<&str>) {
         let fault = mobsync::rules::fault(event.kind(), err.check());
         self.record(
@@ -204,29 +201,30 @@ impl CallbackSink for GuardedSink {
         let _order = if on_manager_thread() {
             None
         } else {
-            Some(
-                core.forwarding
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner),
-            )
+            // `None` would mean this worker is forwarding already, further up its stack (the
+            // manager called into the handler on it): the order is kept without waiting.
+            core.forwarding.enter()
         };
         // EnableModeless(TRUE)'s answer decides the gate: checked now, applied with the answer.
         let answered_later = matches!(call, CallbackCall::EnableModeless { enable: true });
-        let event = call.event(HResult::S_OK);
         let manager = {
             let mut state = core.lock();
-            let decided = if answered_later {
-                state.engine.check(&event)
-            } else {
-                state.engine.handle(&event).map(drop)
+            let decided = match *call {
+                // The hot callback, straight to the engine's fast path.
+                CallbackCall::Progress { item, progress, .. } => state
+                    .engine
+                    .progress(item, progress, ProgressAnswer::Continue)
+                    .map(drop),
+                _ if answered_later => state.engine.check(&call.event(HResult::S_OK)),
+                _ => state.engine.handle(&call.event(HResult::S_OK)).map(drop),
             };
             if let Err(err) = decided {
                 drop(state);
-                core.refused(&err, &event, call.text());
+                core.refused(&err, &call.event(HResult::S_OK), call.text());
                 return err.hresult();
             }
             match &state.manager {
-                Some(manager) => manager.duplicate(),
+                Some(manager) => Arc::clone(manager),
                 // Accepted callbacks need a bound callback, and the manager's pointer is stored
                 // with the binding: unreachable, answered as an unbound callback would be.
                 None => return HResult::E_UNEXPECTED,
@@ -265,7 +263,7 @@ impl CallbackSink for GuardedSink {
                     err.rule(),
                     err.hresult(),
                     format!("{err} (the manager's answer came after a racing call)"),
-                    trace_line(&event, call.text(), Some(answer)),
+                    trace_line(&call.event(HResult::S_OK), call.text(), Some(answer)),
                 );
             }
         }

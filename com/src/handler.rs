@@ -4,7 +4,8 @@ use core::ffi::c_void;
 use std::any::Any;
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use mobsync::sim::{Callback, HandlerDescription, ItemInfo, SyncHandler};
 use mobsync::{
@@ -23,6 +24,7 @@ use crate::enumerator::ItemEnumerator;
 use crate::factory::ObjectCount;
 use crate::guard::{Core, GuardedSink, Inside, Manager, trace_line};
 use crate::journal::Journal;
+use crate::lock::Exclusive;
 use crate::wide::fill_fixed;
 use crate::{entry, hr};
 
@@ -114,7 +116,9 @@ impl Options {
 /// The manager calls in from one thread. A call that arrives on the same thread while the
 /// handler is still inside another (a message loop inside a handler method lets it in) cannot
 /// reach `&mut self`: SetItemStatus is decided at once and delivered to the handler when the
-/// outer method returns; any other such call is answered E_UNEXPECTED and recorded.
+/// outer method returns; GetItemObject is answered E_NOTIMPL as always; any other such call the
+/// engine accepts is answered E_UNEXPECTED (the engine sees it as the handler's answer) and
+/// recorded under R-COM-THREAD.
 ///
 /// The object is agile (windows-core's default) and so may be called from any thread: `H` must
 /// be `Send`, and the handler is behind a lock, which makes the object `Send + Sync`.
@@ -152,11 +156,14 @@ pub struct Handler<H>
 where
     H: SyncHandler + Send + 'static,
 {
-    handler: Mutex<H>,
+    /// The handler; its holder is the thread inside a call of its code.
+    handler: Exclusive<H>,
     core: Arc<Core>,
     /// SetItemStatus calls that came in while the handler was inside another call on the same
     /// thread, to deliver when that call returns.
     pending: Mutex<Vec<(ItemId, u32)>>,
+    /// `pending` is not empty (read without its lock on every call).
+    has_pending: AtomicBool,
     _count: ObjectCount,
 }
 
@@ -209,9 +216,10 @@ impl<H: SyncHandler + Send + 'static> Handler<H> {
     /// Guards `handler` as `options` say.
     pub fn with_options(handler: H, options: Options) -> Self {
         Self {
-            handler: Mutex::new(handler),
+            handler: Exclusive::new(handler),
             core: Arc::new(Core::new(options.config, options.journal)),
             pending: Mutex::new(Vec::new()),
+            has_pending: AtomicBool::new(false),
             _count: ObjectCount::new(),
         }
     }
@@ -222,10 +230,10 @@ impl<H: SyncHandler + Send + 'static> Handler<H> {
         &self.core.journal
     }
 
-    /// Runs `inspect` on the handler (waiting while a call is inside it). Do not call it from
-    /// inside the handler's own methods.
-    pub fn inspect<R>(&self, inspect: impl FnOnce(&H) -> R) -> R {
-        inspect(&self.lock_handler())
+    /// Runs `inspect` on the handler, waiting while a call is inside it; `None` when called from
+    /// inside one of the handler's own methods.
+    pub fn inspect<R>(&self, inspect: impl FnOnce(&H) -> R) -> Option<R> {
+        self.handler.enter().map(|handler| inspect(&handler))
     }
 
     /// Runs `read` on the engine's state of this object (for tests and diagnostics).
@@ -233,17 +241,13 @@ impl<H: SyncHandler + Send + 'static> Handler<H> {
         read(&self.core.lock().engine)
     }
 
-    fn lock_handler(&self) -> MutexGuard<'_, H> {
-        self.handler.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// Calls the handler's code for `method` (the event kind whose rule it answers to), catching
     /// a panic (R-COM-PANIC), then delivers the SetItemStatus calls that came in meanwhile.
     fn run<R>(&self, method: EventKind, call: impl FnOnce(&mut H) -> R) -> Outcome<R> {
-        let Some(_inside) = Inside::enter(&self.core) else {
+        let Some(mut handler) = self.handler.enter() else {
             return Outcome::Reentrant;
         };
-        let mut handler = self.lock_handler();
+        let _inside = Inside::enter();
         let outcome = match catch_unwind(AssertUnwindSafe(|| call(&mut handler))) {
             Ok(value) => Outcome::Returned(value),
             Err(payload) => {
@@ -251,14 +255,13 @@ impl<H: SyncHandler + Send + 'static> Handler<H> {
                 Outcome::Panicked
             }
         };
-        loop {
+        while self.has_pending.load(Ordering::Acquire) {
             let next = {
                 let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
-                if pending.is_empty() {
-                    None
-                } else {
-                    Some(pending.remove(0))
-                }
+                let next = (!pending.is_empty()).then(|| pending.remove(0));
+                self.has_pending
+                    .store(!pending.is_empty(), Ordering::Release);
+                next
             };
             let Some((item, status)) = next else { break };
             let answer = catch_unwind(AssertUnwindSafe(|| handler.set_item_status(item, status)));
@@ -270,6 +273,8 @@ impl<H: SyncHandler + Send + 'static> Handler<H> {
         outcome
     }
 
+    #[cold]
+    #[inline(never)]
     fn panicked(&self, method: EventKind, payload: &(dyn Any + Send)) {
         self.core.record(
             Fault::Handler,
@@ -284,6 +289,8 @@ impl<H: SyncHandler + Send + 'static> Handler<H> {
     }
 
     /// A re-entrant call other than SetItemStatus: answered E_UNEXPECTED, recorded.
+    #[cold]
+    #[inline(never)]
     fn reentrant(&self, method: EventKind) -> HRESULT {
         self.core.record(
             Fault::Manager,
@@ -300,6 +307,8 @@ impl<H: SyncHandler + Send + 'static> Handler<H> {
 
     /// The handler's answer to a call whose answer the contract fixes (S_OK, or E_NOTIMPL for
     /// GetItemObject): another answer is recorded.
+    #[cold]
+    #[inline(never)]
     fn fixed_answer(&self, event: &Event<'_>, answer: HResult) {
         let expected = if event.kind() == EventKind::GetItemObject {
             HResult::E_NOTIMPL
@@ -341,6 +350,8 @@ impl<H: SyncHandler + Send + 'static> Handler<H> {
     }
 
     /// A NULL pointer where the call reads or writes data: E_INVALIDARG, recorded (R-COM-PTR).
+    #[cold]
+    #[inline(never)]
     fn null_pointer(&self, kind: EventKind, what: &str) -> HRESULT {
         self.core.record(
             Fault::Manager,
@@ -550,8 +561,9 @@ impl<H: SyncHandler + Send + 'static> Handler<H> {
         let item = probe_item(&probe);
         match self.run(EventKind::GetItemObject, |h| h.get_item_object(item)) {
             Outcome::Returned(answer) => self.fixed_answer(&probe, answer),
-            Outcome::Panicked => {}
-            Outcome::Reentrant => return self.reentrant(EventKind::GetItemObject),
+            Outcome::Panicked => return hr::E_FAIL,
+            // The answer is the contract's anyway: the handler's would only be compared.
+            Outcome::Reentrant => {}
         }
         hr::E_NOTIMPL
     }
@@ -569,7 +581,7 @@ impl<H: SyncHandler + Send + 'static> Handler<H> {
                 return err.hresult().into();
             }
             if bind {
-                state.manager = manager;
+                state.manager = manager.map(Arc::new);
             }
         }
         let handed = bind.then(|| {
@@ -587,7 +599,7 @@ impl<H: SyncHandler + Send + 'static> Handler<H> {
         }
         match outcome {
             Outcome::Returned(answer) => self.fixed_answer(&event, answer),
-            Outcome::Panicked => {}
+            Outcome::Panicked => return hr::E_FAIL,
             Outcome::Reentrant => return self.reentrant(EventKind::SetProgressCallback),
         }
         hr::S_OK
@@ -654,13 +666,13 @@ impl<H: SyncHandler + Send + 'static> Handler<H> {
                     self.fixed_answer(&Event::SetItemStatus { item, status }, answer);
                 }
             }
-            Outcome::Panicked => {}
+            Outcome::Panicked => return hr::E_FAIL,
             // Decided: the handler hears of it when its current call returns.
-            Outcome::Reentrant => self
-                .pending
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push((item, status)),
+            Outcome::Reentrant => {
+                let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+                pending.push((item, status));
+                self.has_pending.store(true, Ordering::Release);
+            }
         }
         hr::S_OK
     }
@@ -748,7 +760,10 @@ impl<H: SyncHandler + Send + 'static> ISyncMgrSynchronize_Impl for Handler_Impl<
     }
 
     unsafe fn SetItemStatus(&self, item: *const GUID, status: u32) -> HRESULT {
-        entry(|| self.set_item_status(item, status))
+        // The hot call: no `entry` of its own. The handler's code is caught in `run`, and this
+        // crate's own code does not panic (its lints forbid unwraps, panics and unchecked
+        // indexing).
+        self.set_item_status(item, status)
     }
 
     unsafe fn ShowError(&self, parent: HWND, error: *const GUID) -> HRESULT {

@@ -1,5 +1,16 @@
 //! A Rust sync handler as a guarded `ISyncMgrSynchronize` COM object (placeholder docs).
 #![deny(unsafe_op_in_unsafe_fn)]
+// One unsafe operation per block, each with the `// SAFETY:` comment that says why it holds
+// (`undocumented_unsafe_blocks` is denied for the whole package in Cargo.toml).
+#![deny(clippy::multiple_unsafe_ops_per_block)]
+// No panic may cross a vtable: library code never unwraps, panics or indexes unchecked (tests
+// may), and every handler method runs under `catch_unwind`.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 pub mod abi;
 pub mod alloc;
@@ -8,6 +19,7 @@ pub mod factory;
 pub mod guard;
 mod handler;
 mod journal;
+mod lock;
 pub mod register;
 pub mod wide;
 
