@@ -195,13 +195,23 @@ macro_rules! dll {
             riid: *const $crate::windows_core::GUID,
             ppv: *mut *mut ::core::ffi::c_void,
         ) -> $crate::windows_core::HRESULT {
-            fn create() -> $crate::abi::ISyncMgrSynchronize {
+            // Named so as not to shadow the caller's items: `clsid: CLSID, create: create`
+            // must name the caller's constant and function.
+            fn __mobsync_create() -> $crate::abi::ISyncMgrSynchronize {
                 ::core::convert::Into::into(($create)())
             }
-            const CLSID: $crate::windows_core::GUID = $clsid;
+            const __MOBSYNC_CLSID: $crate::windows_core::GUID = $clsid;
             // SAFETY: forwarded from COM's contract for DllGetClassObject, which this function's
             // caller upholds.
-            unsafe { $crate::factory::get_class_object(&CLSID, rclsid, riid, ppv, create) }
+            unsafe {
+                $crate::factory::get_class_object(
+                    &__MOBSYNC_CLSID,
+                    rclsid,
+                    riid,
+                    ppv,
+                    __mobsync_create,
+                )
+            }
         }
 
         /// Whether the module may be unloaded (COM's in-process server entry point).

@@ -239,7 +239,11 @@ fn the_class_factory_makes_guarded_handlers_and_refuses_aggregation() {
 
 const CLSID_TEST: GUID = GUID::from_u128(0x8f5a2c1e_0d4b_4e7a_9c3f_2b6d8e1a4c70);
 
-mobsync_com::dll!(clsid: CLSID_TEST, create: || Handler::new(TestHandler::new(Behaviour::default()).0));
+/// Named as a DLL would name them: the macro's own items must not shadow `CLSID` and `create`
+/// (the `create` above, whose result the macro converts into `ISyncMgrSynchronize`).
+const CLSID: GUID = CLSID_TEST;
+
+mobsync_com::dll!(clsid: CLSID, create: create);
 
 #[test]
 fn the_dll_entry_points_hand_out_the_factory_and_count_objects() {
