@@ -22,9 +22,11 @@ use core::ffi::c_void;
 use std::cell::Cell;
 use std::sync::Arc;
 
-use mobsync::sim::{CallbackCall, CallbackSink};
+use mobsync::sim::{CallbackCall, CallbackSink, TextProblem};
 use mobsync::trace::EventLine;
-use mobsync::{Config, Error, Event, Fault, HResult, Instance, ProgressAnswer, ProgressItem, Rule};
+use mobsync::{
+    Config, Error, Event, Fault, HResult, Instance, ItemId, ProgressAnswer, ProgressItem, Rule,
+};
 use windows_core::{GUID, HRESULT, Interface};
 
 use crate::abi::size::{SYNCMGRLOGERRORINFO_SIZE, SYNCMGRPROGRESSITEM_SIZE};
@@ -186,41 +188,70 @@ pub(crate) struct GuardedSink {
 
 impl CallbackSink for GuardedSink {
     fn call(&self, call: &CallbackCall<'_>) -> HResult {
-        let core = &*self.core;
-        if let Some(problem) = call.text_problem() {
-            let kind = call.kind();
-            core.record(
-                Fault::Handler,
-                Rule::ComStr,
-                HResult::E_INVALIDARG,
-                format!("R-COM-STR: {kind} refused: {problem}"),
-                trace_line(&call.event(HResult::S_OK), None, None),
-            );
-            return HResult::E_INVALIDARG;
+        match *call {
+            // The hot callback has a path of its own.
+            CallbackCall::Progress {
+                item,
+                progress,
+                text,
+            } => self.progress(call, item, progress, text),
+            _ => self.other(call),
         }
-        let _order = if on_manager_thread() {
+    }
+}
+
+impl GuardedSink {
+    /// Refuses `call` if its string cannot cross the boundary (R-COM-STR).
+    #[cold]
+    #[inline(never)]
+    fn bad_text(&self, call: &CallbackCall<'_>, problem: TextProblem) -> HResult {
+        let kind = call.kind();
+        self.core.record(
+            Fault::Handler,
+            Rule::ComStr,
+            HResult::E_INVALIDARG,
+            format!("R-COM-STR: {kind} refused: {problem}"),
+            trace_line(&call.event(HResult::S_OK), None, None),
+        );
+        HResult::E_INVALIDARG
+    }
+
+    /// Holds the order of forwarded callbacks, except on the manager's thread (see the module
+    /// documentation). `None` also when this worker is forwarding already, further up its stack
+    /// (the manager called into the handler on it): the order is kept without waiting.
+    #[inline]
+    fn order(&self) -> Option<Held<'_, ()>> {
+        if on_manager_thread() {
             None
         } else {
-            // `None` would mean this worker is forwarding already, further up its stack (the
-            // manager called into the handler on it): the order is kept without waiting.
-            core.forwarding.enter()
-        };
-        // EnableModeless(TRUE)'s answer decides the gate: checked now, applied with the answer.
-        let answered_later = matches!(call, CallbackCall::EnableModeless { enable: true });
+            self.core.forwarding.enter()
+        }
+    }
+
+    /// Progress: the engine's fast path, the manager's vtable, and a cancel answer fed back.
+    #[inline]
+    fn progress(
+        &self,
+        call: &CallbackCall<'_>,
+        item: ItemId,
+        progress: ProgressItem,
+        text: Option<&str>,
+    ) -> HResult {
+        let core = &*self.core;
+        if text.is_some()
+            && let Some(problem) = call.text_problem()
+        {
+            return self.bad_text(call, problem);
+        }
+        let _order = self.order();
         let manager = {
             let mut state = core.lock();
-            let decided = match *call {
-                // The hot callback, straight to the engine's fast path.
-                CallbackCall::Progress { item, progress, .. } => state
-                    .engine
-                    .progress(item, progress, ProgressAnswer::Continue)
-                    .map(drop),
-                _ if answered_later => state.engine.check(&call.event(HResult::S_OK)),
-                _ => state.engine.handle(&call.event(HResult::S_OK)).map(drop),
-            };
-            if let Err(err) = decided {
+            if let Err(err) = state
+                .engine
+                .progress(item, progress, ProgressAnswer::Continue)
+            {
                 drop(state);
-                core.refused(&err, &call.event(HResult::S_OK), call.text());
+                core.refused(&err, &call.event(HResult::S_OK), text);
                 return err.hresult();
             }
             match &state.manager {
@@ -230,45 +261,109 @@ impl CallbackSink for GuardedSink {
                 None => return HResult::E_UNEXPECTED,
             }
         };
-        let answer = forward(&manager, call);
+        let answer = forward_progress(&manager, item, progress, text);
         drop(manager);
-        let follow_up = match *call {
-            CallbackCall::EnableModeless { enable: true } => Some(Event::EnableModeless {
-                enable: true,
-                answer,
-            }),
-            CallbackCall::Progress { item, .. } => match ProgressAnswer::from_hresult(answer) {
-                ProgressAnswer::Continue => None,
-                // The progress was applied as reported; the cancel request follows as a
-                // report of nothing, answered with it.
-                cancel => Some(Event::Progress {
+        match ProgressAnswer::from_hresult(answer) {
+            ProgressAnswer::Continue => {}
+            // The progress was applied as reported; the cancel request follows as a report of
+            // nothing, answered with it.
+            cancel => {
+                let nothing = ProgressItem {
+                    mask: 0,
+                    status: 0,
+                    value: 0,
+                    max: 0,
+                };
+                let follow_up = Event::Progress {
                     item,
-                    progress: ProgressItem {
-                        mask: 0,
-                        status: 0,
-                        value: 0,
-                        max: 0,
-                    },
+                    progress: nothing,
                     answer: cancel,
-                }),
-            },
-            _ => None,
-        };
-        if let Some(follow_up) = follow_up {
-            let result = core.lock().engine.handle(&follow_up);
-            if let Err(err) = result {
-                // Only a call racing from another thread can move the engine in between.
-                core.record(
-                    Fault::Handler,
-                    err.rule(),
-                    err.hresult(),
-                    format!("{err} (the manager's answer came after a racing call)"),
-                    trace_line(&call.event(HResult::S_OK), call.text(), Some(answer)),
-                );
+                };
+                self.follow_up(call, &follow_up, answer);
             }
         }
         answer
     }
+
+    /// Every other callback: decided by the engine, forwarded, its answer fed back.
+    fn other(&self, call: &CallbackCall<'_>) -> HResult {
+        let core = &*self.core;
+        if let Some(problem) = call.text_problem() {
+            return self.bad_text(call, problem);
+        }
+        let _order = self.order();
+        // EnableModeless(TRUE)'s answer decides the gate: checked now, applied with the answer.
+        let answered_later = matches!(call, CallbackCall::EnableModeless { enable: true });
+        let manager = {
+            let mut state = core.lock();
+            let event = call.event(HResult::S_OK);
+            let decided = if answered_later {
+                state.engine.check(&event)
+            } else {
+                state.engine.handle(&event).map(drop)
+            };
+            if let Err(err) = decided {
+                drop(state);
+                core.refused(&err, &event, call.text());
+                return err.hresult();
+            }
+            match &state.manager {
+                Some(manager) => Arc::clone(manager),
+                // As for Progress: unreachable.
+                None => return HResult::E_UNEXPECTED,
+            }
+        };
+        let answer = forward(&manager, call);
+        drop(manager);
+        if answered_later {
+            let follow_up = Event::EnableModeless {
+                enable: true,
+                answer,
+            };
+            self.follow_up(call, &follow_up, answer);
+        }
+        answer
+    }
+
+    /// Feeds the manager's answer to `call` back to the engine as `follow_up`.
+    fn follow_up(&self, call: &CallbackCall<'_>, follow_up: &Event<'_>, answer: HResult) {
+        let result = self.core.lock().engine.handle(follow_up);
+        if let Err(err) = result {
+            // Only a call racing from another thread can move the engine in between.
+            self.core.record(
+                Fault::Handler,
+                err.rule(),
+                err.hresult(),
+                format!("{err} (the manager's answer came after a racing call)"),
+                trace_line(&call.event(HResult::S_OK), call.text(), Some(answer)),
+            );
+        }
+    }
+}
+
+/// Calls the manager's `Progress` as the binary interface carries it.
+#[inline]
+fn forward_progress(
+    manager: &Manager,
+    item: ItemId,
+    progress: ProgressItem,
+    text: Option<&str>,
+) -> HResult {
+    let text = text.map(WideBuf::new);
+    let item = GUID::from(item);
+    let progress = SYNCMGRPROGRESSITEM {
+        cbSize: SYNCMGRPROGRESSITEM_SIZE,
+        mask: progress.mask,
+        lpcStatusText: text.as_ref().map_or(core::ptr::null(), WideBuf::as_ptr),
+        dwStatusType: progress.status,
+        iProgValue: progress.value,
+        iMaxValue: progress.max,
+    };
+    // SAFETY: `manager.0` is a live interface pointer (the caller holds a reference for the
+    // duration of the call); `item` and `progress` are locals that outlive it, and the status
+    // text, if any, is NUL-terminated and outlives it too.
+    let hr = unsafe { manager.0.Progress(&item, &progress) };
+    hr.into()
 }
 
 /// Calls the manager's callback with `call` as the binary interface carries it.
@@ -308,21 +403,7 @@ fn forward(manager: &Manager, call: &CallbackCall<'_>) -> HResult {
             item,
             progress,
             text,
-        } => {
-            let text = text.map(WideBuf::new);
-            let item = GUID::from(item);
-            let progress = SYNCMGRPROGRESSITEM {
-                cbSize: SYNCMGRPROGRESSITEM_SIZE,
-                mask: progress.mask,
-                lpcStatusText: text.as_ref().map_or(core::ptr::null(), WideBuf::as_ptr),
-                dwStatusType: progress.status,
-                iProgValue: progress.value,
-                iMaxValue: progress.max,
-            };
-            // SAFETY: see above; the status text, if any, is NUL-terminated and outlives the
-            // call.
-            unsafe { callback.Progress(&item, &progress) }
-        }
+        } => return forward_progress(manager, item, progress, text),
         CallbackCall::LogError { level, text, info } => {
             let text = WideBuf::new(text);
             let info = SYNCMGRLOGERRORINFO {
