@@ -26,7 +26,7 @@ use crate::rule::Rule;
 use crate::rules::is_violation;
 use crate::trace::EventLine;
 
-use super::report::Violation;
+use super::report::{BoundaryViolation, Violation};
 use super::script::Script;
 use super::sink::{CallbackCall, CallbackSink, TextProblem};
 
@@ -305,6 +305,21 @@ impl Shared {
         done
     }
 
+    /// Takes callbacks from other threads for `time`, as a manager does while its UI stays up.
+    pub(super) fn linger(&self, time: Duration) {
+        if time.is_zero() {
+            return;
+        }
+        let deadline = Instant::now() + time;
+        let mut state = self.lock();
+        state.busy = false;
+        self.changed.notify_all();
+        while let Some(guard) = self.wait_until(state, deadline) {
+            state = guard;
+        }
+        self.lock().busy = true;
+    }
+
     /// A completion that never came: a violation of `rule`.
     pub(super) fn missing(&self, rule: Rule, what: &str) {
         let message = format!("timeout: {rule}: no {what} within {:?}", self.script.wait);
@@ -347,6 +362,11 @@ impl Sink {
 }
 
 impl CallbackSink for Sink {
+    fn report(&self, violation: BoundaryViolation) {
+        self.shared
+            .violation(violation.rule, violation.verdict, violation.message);
+    }
+
     fn call(&self, call: &CallbackCall<'_>) -> HResult {
         if let Some(problem) = call.text_problem() {
             return self.shared.refuse_text(call, problem);
@@ -417,6 +437,14 @@ impl Callback {
     /// Delivers one call as it is; the named methods below build it.
     pub fn call(&self, call: &CallbackCall<'_>) -> HResult {
         self.sink.call(call)
+    }
+
+    /// Reports a callback that broke the binary boundary before it could become a call (CONTRACT
+    /// §9): the transport that received it — an `ISyncMgrSynchronizeCallback` standing for this
+    /// callback — answers it `violation.verdict` itself and reports it here. Under the simulator
+    /// it is a violation of the run, on a comment line of the trace.
+    pub fn report(&self, violation: BoundaryViolation) {
+        self.sink.report(violation);
     }
 
     /// `PrepareForSyncCompleted(hr)` (R-PREP-DONE).

@@ -6,6 +6,7 @@ use crate::guid::{ErrorId, ItemId};
 use crate::hresult::HResult;
 
 use super::callback::Callback;
+use super::report::BoundaryViolation;
 
 /// One item as `EnumSyncMgrItems` hands it out (`SYNCMGRITEM`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -149,4 +150,12 @@ pub trait SyncHandler {
     /// `ShowError`: shows a logged error and calls `show_error_completed`, with
     /// S_SYNCMGR_RETRYSYNC and items to ask for another pass.
     fn show_error(&mut self, error: ErrorId) -> HResult;
+
+    /// The boundary violations of the call just made (CONTRACT §9), which the simulator asks for
+    /// after every call and records as violations. A handler written against this trait cannot
+    /// commit any and keeps the default (none); an adapter that drives a COM object through its
+    /// vtable (`mobsync_com::Foreign`) reports what it found wrong there.
+    fn take_boundary_violations(&mut self) -> Vec<BoundaryViolation> {
+        Vec::new()
+    }
 }

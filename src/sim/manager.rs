@@ -140,8 +140,16 @@ impl Run<'_> {
         call: impl FnOnce(&mut H) -> R,
     ) -> Result<R, Panicked> {
         self.shared.set_inside(Some(method.name()));
-        let outcome = catch_unwind(AssertUnwindSafe(|| call(handler)));
+        let outcome = catch_unwind(AssertUnwindSafe(|| call(&mut *handler)));
         self.shared.set_inside(None);
+        // What the call broke at the binary boundary, if the handler stands for a COM object:
+        // recorded before the call's answer.
+        if outcome.is_ok() {
+            for violation in handler.take_boundary_violations() {
+                self.shared
+                    .violation(violation.rule, violation.verdict, violation.message);
+            }
+        }
         outcome.map_err(|payload| {
             let rule = method.rule();
             self.shared.lock().stage = Stage::Aborted;
@@ -213,6 +221,9 @@ impl Run<'_> {
                 .map(|i| i.id)
                 .collect(),
         };
+        if self.script().probe_windows {
+            self.probe(handler, selection.first().copied())?;
+        }
         let mut retries = self.script().retries;
         let mut first = true;
         // If the user selected no items, Synchronize is never called [doc].
@@ -261,6 +272,26 @@ impl Run<'_> {
     /// The instance can take another pass (the last one finished).
     fn is_reusable(&self) -> bool {
         matches!(self.shared.lock().engine.phase(), Phase::Finished(_))
+    }
+
+    /// Calls out of their windows, made only when the contract refuses them: the handler's
+    /// answers are checked.
+    fn probe<H: SyncHandler + ?Sized>(
+        &mut self,
+        handler: &mut H,
+        item: Option<ItemId>,
+    ) -> Result<(), Panicked> {
+        if !self.allowed(&Event::Synchronize) {
+            self.answered(handler, &Event::Synchronize, |h| h.synchronize())?;
+        }
+        if let Some(item) = item {
+            let status = SyncMgrStatus::Skipped as u32;
+            let event = Event::SetItemStatus { item, status };
+            if !self.allowed(&event) {
+                self.answered(handler, &event, |h| h.set_item_status(item, status))?;
+            }
+        }
+        Ok(())
     }
 
     /// A call with a separate return: its entry, the handler's call, its return; `false` when
@@ -312,7 +343,17 @@ impl Run<'_> {
         // The pass just ended (or was given up on): its report, in whatever phase it was left.
         let report = self.shared.lock().engine.pass_report();
         self.passes.push(report);
-        outcome
+        outcome?;
+        self.shared.linger(self.script().linger);
+        // Skips that come too late are made although the contract refuses them: the handler's
+        // answer is what is checked.
+        let late = self.script().late_skips.clone();
+        for item in late {
+            let status = SyncMgrStatus::Skipped as u32;
+            let event = Event::SetItemStatus { item, status };
+            self.answered(handler, &event, |h| h.set_item_status(item, status))?;
+        }
+        Ok(())
     }
 
     fn pass_steps<H: SyncHandler + ?Sized>(

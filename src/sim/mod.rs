@@ -88,6 +88,6 @@ mod sink;
 pub use callback::Callback;
 pub use handler::{HandlerDescription, ItemInfo, SyncHandler};
 pub use manager::Simulator;
-pub use report::{SimReport, Violation};
+pub use report::{BoundaryViolation, SimReport, Violation};
 pub use script::{Script, Selection};
 pub use sink::{CallbackCall, CallbackSink, MAX_CALLBACK_TEXT_UNITS, TextProblem};

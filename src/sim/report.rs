@@ -20,6 +20,23 @@ pub struct Violation {
     pub message: String,
 }
 
+/// A violation of the binary boundary (CONTRACT §9, the R-COM rules) that no event carries: a
+/// wrong `cbSize`, an out-pointer left set on failure, an enumerator that miscounts. A
+/// [`SyncHandler`](super::SyncHandler) that stands for a COM object reports those of each call
+/// with [`take_boundary_violations`](super::SyncHandler::take_boundary_violations), and the sink
+/// of its [`Callback`](super::Callback) those of each callback with
+/// [`Callback::report`](super::Callback::report); the simulator records each as a
+/// [`Violation`] on a comment line of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BoundaryViolation {
+    /// The rule broken (an R-COM rule, or the contract rule whose data could not be read).
+    pub rule: Rule,
+    /// What the manager answers, or would answer, because of it.
+    pub verdict: HResult,
+    /// Why, beginning with the rule id.
+    pub message: String,
+}
+
 /// What a simulated run produced.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

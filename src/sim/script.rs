@@ -46,6 +46,10 @@ pub struct Script {
     pub skip_a: Vec<ItemId>,
     /// Items to skip in window B, if the run reaches it.
     pub skip_b: Vec<ItemId>,
+    /// Items to skip after each pass has ended — a click that comes too late. The call is out
+    /// of its window, so the contract answers E_UNEXPECTED and the handler must too (R-SIS);
+    /// unlike the other skips, it is made although the contract refuses it.
+    pub late_skips: Vec<ItemId>,
     /// `(item, n, answer)`: answer the item's n-th Progress call (1-based) with `answer`.
     pub progress_answers: Vec<(ItemId, usize, ProgressAnswer)>,
     /// The manager's answer to EnableModeless(TRUE) (default S_OK).
@@ -57,6 +61,14 @@ pub struct Script {
     pub retries: usize,
     /// How long to wait for a completion before reporting it missing.
     pub wait: Duration,
+    /// How long the manager goes on taking callbacks after each pass has ended, before its next
+    /// step (default none): a handler's late callbacks — a Progress or a second completion after
+    /// the completion — are then seen, as a real manager whose window stays open sees them.
+    pub linger: Duration,
+    /// Before the first pass, make the calls whose windows are not open yet — Synchronize and
+    /// SetItemStatus(SKIPPED) of the first item — although the contract refuses them: the
+    /// handler must answer E_UNEXPECTED (R-SYNC, R-SIS). Off by default.
+    pub probe_windows: bool,
 }
 
 impl Default for Script {
@@ -66,16 +78,41 @@ impl Default for Script {
             selection: Selection::Checked,
             skip_a: Vec::new(),
             skip_b: Vec::new(),
+            late_skips: Vec::new(),
             progress_answers: Vec::new(),
             modeless_answer: HResult::S_OK,
             properties: None,
             retries: 0,
             wait: Duration::from_secs(5),
+            linger: Duration::ZERO,
+            probe_windows: false,
         }
     }
 }
 
 impl Script {
+    /// After each pass, skip `item` once more, out of the call's window (see
+    /// [`Script::late_skips`]).
+    #[must_use]
+    pub fn skip_after_pass(mut self, item: ItemId) -> Self {
+        self.late_skips.push(item);
+        self
+    }
+
+    /// Go on taking callbacks for `time` after each pass (see [`Script::linger`]).
+    #[must_use]
+    pub fn linger(mut self, time: Duration) -> Self {
+        self.linger = time;
+        self
+    }
+
+    /// Probe the handler with calls out of their windows (see [`Script::probe_windows`]).
+    #[must_use]
+    pub fn probe_windows(mut self) -> Self {
+        self.probe_windows = true;
+        self
+    }
+
     /// Initialize with these flags.
     #[must_use]
     pub fn flags(mut self, flags: SyncMgrFlags) -> Self {

@@ -10,6 +10,8 @@ use crate::hresult::HResult;
 use crate::machine::{Event, LogErrorInfo, ProgressAnswer, ProgressItem};
 use crate::rule::EventKind;
 
+use super::report::BoundaryViolation;
+
 /// The longest string a callback may pass (status text, error text, connection name), in UTF-16
 /// units without its NUL (CONTRACT §9, R-COM-STR).
 pub const MAX_CALLBACK_TEXT_UNITS: usize = 65_536;
@@ -238,4 +240,11 @@ impl CallbackCall<'_> {
 pub trait CallbackSink: Send + Sync {
     /// Delivers one callback and answers the manager's HRESULT.
     fn call(&self, call: &CallbackCall<'_>) -> HResult;
+
+    /// Takes a boundary violation of a callback that could not be delivered as a
+    /// [`CallbackCall`] (a wrong `cbSize`, a NULL pointer, an unreadable string: see
+    /// [`Callback::report`](super::Callback::report)). The default drops it.
+    fn report(&self, violation: BoundaryViolation) {
+        let _ = violation;
+    }
 }
