@@ -251,17 +251,21 @@ pub mod abi;
 pub mod alloc;
 mod enumerator;
 pub mod factory;
+mod foreign;
 pub mod guard;
 mod handler;
 mod journal;
 mod lock;
+mod proxy;
 pub mod register;
 pub mod wide;
 
 pub use enumerator::ItemEnumerator;
 pub use factory::ClassFactory;
+pub use foreign::{Foreign, MAX_ENUMERATED};
 pub use handler::{Handler, Options, parent_window};
 pub use journal::{JOURNAL_CAPACITY, Journal, Violation};
+pub use proxy::{TraceLog, TracingProxy};
 /// The windows-core this crate's interfaces are declared on (0.100).
 pub use windows_core;
 
