@@ -1,0 +1,273 @@
+//! Handlers this crate did not write — the raw `#[implement]` handlers of `raw/`, written from
+//! Microsoft's documentation alone — driven through their vtables by `mobsync::sim::Simulator`
+//! with `mobsync_com::Foreign`: the conformant one runs clean, and each defect found in public
+//! sample handlers is reported with its rule id. Each run is also made through the
+//! `TracingProxy`, and `mobsync check` on the proxy's trace finds the same violations on the
+//! same events.
+
+mod common;
+#[path = "raw/mod.rs"]
+mod raw;
+
+use std::time::Duration;
+
+use mobsync::sim::{Script, SimReport, Simulator};
+use mobsync::trace::check;
+use mobsync::{Config, ItemId, ProgressAnswer, Rule};
+use mobsync_com::{Foreign, TraceLog, TracingProxy};
+use raw::handlers::{Defect, HandlerConfig, ITEM_ARCHIVE, ITEM_CALENDAR, ITEM_MAIL, RawHandler};
+use windows_core::Interface;
+
+/// A raw handler's interface as this crate's type: the same object, the same vtable.
+fn ours(object: raw::abi::ISyncMgrSynchronize) -> mobsync_com::abi::ISyncMgrSynchronize {
+    // SAFETY: both types declare the interface {6295DF40-…} with the same vtable; the reference
+    // moves from one wrapper to the other.
+    unsafe { mobsync_com::abi::ISyncMgrSynchronize::from_raw(object.into_raw()) }
+}
+
+fn id(guid: windows_core::GUID) -> ItemId {
+    guid.into()
+}
+
+/// The script with a short timeout: a missing completion costs this long.
+fn quick(script: Script) -> Script {
+    script.timeout(Duration::from_millis(800))
+}
+
+/// One run straight through the vtable.
+fn direct(config: &HandlerConfig, script: &Script) -> SimReport {
+    let object = ours(RawHandler::with_config(config.clone()));
+    Simulator::new(quick(script.clone())).run(&mut Foreign::new(object))
+}
+
+/// The same run through the tracing proxy: the report, and the proxy's trace.
+fn proxied(config: &HandlerConfig, script: &Script) -> (SimReport, String) {
+    let log = TraceLog::in_memory();
+    let handler = ours(RawHandler::with_config(config.clone()));
+    let proxy = TracingProxy::new(handler, log.clone()).into();
+    let report = Simulator::new(quick(script.clone())).run(&mut Foreign::new(proxy));
+    common::assert_all_released();
+    (report, log.text())
+}
+
+/// `(rule, event line)` of each violation `mobsync check` finds in `trace`.
+fn checked(trace: &str) -> Vec<(Rule, String)> {
+    let lines: Vec<&str> = trace.lines().collect();
+    let mut found = Vec::new();
+    check(trace.as_bytes(), Config::default(), |verdict| {
+        if verdict.violation {
+            found.push((verdict.rule, lines[verdict.line - 1].to_owned()));
+        }
+    })
+    .unwrap_or_else(|err| panic!("the proxy's trace does not parse: {err}\n{trace}"));
+    found
+}
+
+/// `(rule, event line)` of each violation the simulator recorded on an event line of its trace
+/// (a missing completion or a boundary violation is on a comment line: no trace can show it).
+fn on_events(report: &SimReport) -> Vec<(Rule, String)> {
+    let lines: Vec<&str> = report.trace.lines().collect();
+    report
+        .violations
+        .iter()
+        .filter_map(|v| {
+            let line = lines[v.line - 1];
+            (!line.starts_with('#')).then(|| (v.rule, line.to_owned()))
+        })
+        .collect()
+}
+
+/// Runs `config` under `script` directly and through the proxy, and checks that the proxy
+/// changed nothing and its trace tells the same story.
+fn both(config: &HandlerConfig, script: &Script) -> SimReport {
+    let report = direct(config, script);
+    common::assert_all_released();
+    let (through, trace) = proxied(config, script);
+    assert_eq!(
+        through.broken_rules(),
+        report.broken_rules(),
+        "the proxy changed the run\n{}\n{}",
+        report.trace,
+        through.trace
+    );
+    assert_eq!(
+        checked(&trace),
+        on_events(&through),
+        "mobsync check on the proxy's trace\n{trace}\nthe simulator's\n{}",
+        through.trace
+    );
+    report
+}
+
+#[test]
+fn the_conformant_raw_handler_runs_clean_through_the_vtable_and_the_proxy() {
+    let _counting = common::counting();
+    let scripts = [
+        Script::default(),
+        Script::default()
+            .skip_in_window_a(id(ITEM_CALENDAR))
+            .skip_in_window_b(id(ITEM_MAIL)),
+        Script::default().answer_progress(id(ITEM_MAIL), 2, ProgressAnswer::CancelItem),
+        Script::default()
+            .show_errors(1)
+            .show_properties(id(ITEM_MAIL)),
+        Script::default()
+            .probe_windows()
+            .skip_after_pass(id(ITEM_ARCHIVE)),
+    ];
+    for script in &scripts {
+        let report = both(&HandlerConfig::conformant(), script);
+        assert!(
+            report.is_clean(),
+            "{script:?}\n{}\n{:#?}",
+            report.trace,
+            report.violations
+        );
+    }
+}
+
+/// Each defect, the script that shows it, and the rule it breaks.
+fn defects() -> Vec<(Defect, Script, Rule)> {
+    let late = |script: Script| script.linger(Duration::from_millis(400));
+    vec![
+        (
+            Defect::CompletionThenFailure,
+            Script::default(),
+            Rule::PrepRet,
+        ),
+        (
+            Defect::ProgressAfterCompletion,
+            late(Script::default()),
+            Rule::Prog,
+        ),
+        (
+            Defect::CompletionTwice,
+            late(Script::default()),
+            Rule::SyncDone,
+        ),
+        (
+            Defect::SetItemStatusAlwaysOk,
+            Script::default().probe_windows(),
+            Rule::Sis,
+        ),
+        (
+            Defect::SetItemStatusAlwaysOk,
+            Script::default().skip_after_pass(id(ITEM_MAIL)),
+            Rule::Sis,
+        ),
+        (Defect::DuplicateItems, Script::default(), Rule::Enum),
+        (Defect::NullErrorIds, Script::default(), Rule::Log),
+        (Defect::CompletionNever, Script::default(), Rule::SyncDone),
+        (
+            Defect::SynchronizeWithoutPrepare,
+            Script::default().probe_windows(),
+            Rule::Sync,
+        ),
+        (Defect::EnumOvercount, Script::default(), Rule::ComEnum),
+        (Defect::EnumShortOk, Script::default(), Rule::ComEnum),
+    ]
+}
+
+#[test]
+fn each_defect_of_public_sample_handlers_is_reported_with_its_rule_id() {
+    let _counting = common::counting();
+    for (defect, script, rule) in defects() {
+        let report = both(&HandlerConfig::with_defect(defect), &script);
+        assert!(
+            report.broken_rules().contains(&rule),
+            "{defect:?}: expected {rule}, got {:?}\n{}",
+            report.broken_rules(),
+            report.trace
+        );
+    }
+}
+
+#[test]
+fn a_skip_or_cancel_accepted_and_never_honoured_is_in_the_end_of_pass_report() {
+    let _counting = common::counting();
+    let cases = [
+        (
+            Defect::SkipIgnored,
+            Script::default().skip_in_window_b(id(ITEM_CALENDAR)),
+            id(ITEM_CALENDAR),
+        ),
+        (
+            Defect::CancelIgnored,
+            Script::default().answer_progress(id(ITEM_MAIL), 1, ProgressAnswer::CancelItem),
+            id(ITEM_MAIL),
+        ),
+    ];
+    for (defect, script, item) in cases {
+        let report = both(&HandlerConfig::with_defect(defect), &script);
+        let pass = &report.passes[0];
+        let not_honoured: Vec<ItemId> = pass.skip_not_honoured().map(|view| view.id).collect();
+        assert_eq!(not_honoured, [item], "{defect:?}\n{}", report.trace);
+        // The conformant handler honours the same request.
+        let clean = both(&HandlerConfig::conformant(), &script);
+        assert!(clean.is_clean(), "{}", clean.trace);
+    }
+}
+
+#[test]
+fn wrong_struct_sizes_and_unterminated_names_are_reported_under_their_r_com_rules() {
+    let _counting = common::counting();
+    let cases: Vec<(HandlerConfig, Rule)> = vec![
+        (
+            HandlerConfig {
+                handler_info_cb_size: Some(80),
+                ..HandlerConfig::conformant()
+            },
+            Rule::ComSize,
+        ),
+        (
+            HandlerConfig {
+                item_cb_size: Some(296),
+                ..HandlerConfig::conformant()
+            },
+            Rule::ComSize,
+        ),
+        (
+            HandlerConfig {
+                progress_cb_size: Some(24),
+                ..HandlerConfig::conformant()
+            },
+            Rule::ComSize,
+        ),
+        (
+            HandlerConfig {
+                log_error_cb_size: Some(40),
+                ..HandlerConfig::conformant()
+            },
+            Rule::ComSize,
+        ),
+        (
+            HandlerConfig {
+                handler_name_unterminated: true,
+                ..HandlerConfig::conformant()
+            },
+            Rule::ComStr,
+        ),
+    ];
+    for (config, rule) in cases {
+        let report = both(&config, &Script::default());
+        assert!(
+            report.broken_rules().contains(&rule),
+            "expected {rule}, got {:?}\n{}",
+            report.broken_rules(),
+            report.trace
+        );
+    }
+}
+
+#[test]
+#[ignore = "prints each defect's run, the simulator's trace beside the proxy's"]
+fn print_each_defect() {
+    for (defect, script, _) in defects() {
+        let (report, trace) = proxied(&HandlerConfig::with_defect(defect), &script);
+        println!(
+            "==== {defect:?}: {:?}\n{}\n---- proxy\n{trace}",
+            report.broken_rules(),
+            report.trace
+        );
+    }
+}
