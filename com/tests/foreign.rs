@@ -29,9 +29,19 @@ fn id(guid: windows_core::GUID) -> ItemId {
     guid.into()
 }
 
+/// `MOBSYNC_TIME_SCALE` (CI sets it under valgrind, which runs code 20–50 times slower) times
+/// `millis`.
+fn scaled(millis: u64) -> Duration {
+    let scale = std::env::var("MOBSYNC_TIME_SCALE")
+        .ok()
+        .and_then(|scale| scale.parse().ok())
+        .unwrap_or(1);
+    Duration::from_millis(millis * scale)
+}
+
 /// The script with a short timeout: a missing completion costs this long.
 fn quick(script: Script) -> Script {
-    script.timeout(Duration::from_millis(800))
+    script.timeout(scaled(800))
 }
 
 /// One run straight through the vtable.
@@ -128,7 +138,7 @@ fn the_conformant_raw_handler_runs_clean_through_the_vtable_and_the_proxy() {
 
 /// Each defect, the script that shows it, and the rule it breaks.
 fn defects() -> Vec<(Defect, Script, Rule)> {
-    let late = |script: Script| script.linger(Duration::from_millis(400));
+    let late = |script: Script| script.linger(scaled(400));
     vec![
         (
             Defect::CompletionThenFailure,
@@ -270,4 +280,111 @@ fn print_each_defect() {
             report.trace
         );
     }
+}
+
+/// The conformant raw handler behind a front that fails GetHandlerInfo without clearing its
+/// out-pointer (everything else forwarded).
+#[windows_core::implement(mobsync_com::abi::ISyncMgrSynchronize)]
+struct Uncleared(mobsync_com::abi::ISyncMgrSynchronize);
+
+#[allow(non_snake_case, reason = "the interface's method names")]
+impl mobsync_com::abi::ISyncMgrSynchronize_Impl for Uncleared_Impl {
+    unsafe fn Initialize(
+        &self,
+        reserved: u32,
+        flags: u32,
+        size: u32,
+        cookie: *const u8,
+    ) -> windows_core::HRESULT {
+        // SAFETY: forwarded unchanged.
+        unsafe { self.0.Initialize(reserved, flags, size, cookie) }
+    }
+    unsafe fn GetHandlerInfo(
+        &self,
+        _: *mut *mut mobsync_com::abi::SYNCMGRHANDLERINFO,
+    ) -> windows_core::HRESULT {
+        mobsync_com::hr::E_FAIL
+    }
+    unsafe fn EnumSyncMgrItems(&self, out: *mut *mut core::ffi::c_void) -> windows_core::HRESULT {
+        // SAFETY: forwarded unchanged.
+        unsafe { self.0.EnumSyncMgrItems(out) }
+    }
+    unsafe fn GetItemObject(
+        &self,
+        item: *const windows_core::GUID,
+        riid: *const windows_core::GUID,
+        out: *mut *mut core::ffi::c_void,
+    ) -> windows_core::HRESULT {
+        // SAFETY: forwarded unchanged.
+        unsafe { self.0.GetItemObject(item, riid, out) }
+    }
+    unsafe fn ShowProperties(
+        &self,
+        parent: mobsync_com::abi::HWND,
+        item: *const windows_core::GUID,
+    ) -> windows_core::HRESULT {
+        // SAFETY: forwarded unchanged.
+        unsafe { self.0.ShowProperties(parent, item) }
+    }
+    unsafe fn SetProgressCallback(
+        &self,
+        callback: *mut core::ffi::c_void,
+    ) -> windows_core::HRESULT {
+        // SAFETY: forwarded unchanged.
+        unsafe { self.0.SetProgressCallback(callback) }
+    }
+    unsafe fn PrepareForSync(
+        &self,
+        count: u32,
+        items: *const windows_core::GUID,
+        parent: mobsync_com::abi::HWND,
+        reserved: u32,
+    ) -> windows_core::HRESULT {
+        // SAFETY: forwarded unchanged.
+        unsafe { self.0.PrepareForSync(count, items, parent, reserved) }
+    }
+    unsafe fn Synchronize(&self, parent: mobsync_com::abi::HWND) -> windows_core::HRESULT {
+        // SAFETY: forwarded unchanged.
+        unsafe { self.0.Synchronize(parent) }
+    }
+    unsafe fn SetItemStatus(
+        &self,
+        item: *const windows_core::GUID,
+        status: u32,
+    ) -> windows_core::HRESULT {
+        // SAFETY: forwarded unchanged.
+        unsafe { self.0.SetItemStatus(item, status) }
+    }
+    unsafe fn ShowError(
+        &self,
+        parent: mobsync_com::abi::HWND,
+        error: *const windows_core::GUID,
+    ) -> windows_core::HRESULT {
+        // SAFETY: forwarded unchanged.
+        unsafe { self.0.ShowError(parent, error) }
+    }
+}
+
+#[test]
+fn r_com_out_an_out_pointer_left_set_on_failure_is_reported() {
+    let _counting = common::counting();
+    let front: mobsync_com::abi::ISyncMgrSynchronize =
+        Uncleared(ours(RawHandler::conformant())).into();
+    let report = Simulator::new(quick(Script::default())).run(&mut Foreign::new(front));
+    let out: Vec<&str> = report
+        .violations
+        .iter()
+        .filter(|v| v.rule == Rule::ComOut)
+        .map(|v| v.message.as_str())
+        .collect();
+    assert_eq!(
+        out,
+        [
+            "R-COM-OUT: GetHandlerInfo answered E_FAIL and left it as it was instead of setting \
+          its out-pointer to NULL"
+        ],
+        "{}",
+        report.trace
+    );
+    common::assert_all_released();
 }
