@@ -214,6 +214,77 @@
 //! samples: the manager calls in from one thread, and your workers' callbacks are marshalled by
 //! the guard's rules, not by you.
 //!
+//! # Check a handler you did not write
+//!
+//! A handler in C++, .NET or plain windows-rs is an `ISyncMgrSynchronize` like any other. Two
+//! tools check it against the contract, on any platform where it can be loaded:
+//!
+//! - **Run it under the simulator.** [`Foreign`] makes any `ISyncMgrSynchronize` a
+//!   [`SyncHandler`](mobsync::sim::SyncHandler): [`mobsync::sim::Simulator`] drives it through
+//!   its vtable with the same [`Script`](mobsync::sim::Script)s as a Rust handler — skips in both
+//!   windows, cancel answers, retries, probes out of window
+//!   ([`probe_windows`](mobsync::sim::Script::probe_windows)), late callbacks
+//!   ([`linger`](mobsync::sim::Script::linger)) — and reports every violation with its rule id, the R-COM
+//!   rules of the boundary included (a wrong `cbSize`, an out-pointer left set on failure, an
+//!   enumerator that answers S_OK when it fetched fewer items, an unterminated string).
+//! - **Trace it where it runs.** [`TracingProxy`] wraps the handler and forwards every call and
+//!   every callback unchanged while it writes the run, as TRACE.md lines, to a [`TraceLog`]
+//!   (a file, or memory). `mobsync check` on that trace finds the violations the run had.
+//!
+//! ```
+//! use mobsync::sim::{Script, Simulator};
+//! use mobsync_com::{Foreign, TraceLog, TracingProxy};
+//! # use mobsync::sim::{Callback, ItemInfo, SyncHandler};
+//! # use mobsync::{ErrorId, HResult, ItemId, SyncMgrFlags};
+//! # #[derive(Default)] struct Theirs;
+//! # impl SyncHandler for Theirs {
+//! #     fn initialize(&mut self, _: SyncMgrFlags, _: &[u8]) -> HResult { HResult::S_OK }
+//! #     fn enum_sync_mgr_items(&mut self, _: &mut Vec<ItemInfo>) -> HResult { HResult::S_OK }
+//! #     fn set_progress_callback(&mut self, _: Option<Callback>) -> HResult { HResult::S_OK }
+//! #     fn prepare_for_sync(&mut self, _: &[ItemId]) -> HResult { HResult::S_OK }
+//! #     fn synchronize(&mut self) -> HResult { HResult::S_OK }
+//! #     fn set_item_status(&mut self, _: ItemId, _: u32) -> HResult { HResult::S_OK }
+//! #     fn show_properties(&mut self, _: ItemId) -> HResult { HResult::E_NOTIMPL }
+//! #     fn show_error(&mut self, _: ErrorId) -> HResult { HResult::E_NOTIMPL }
+//! # }
+//! # let their_handler = || mobsync_com::Handler::new(Theirs).into();
+//! // Their handler, from CoCreateInstance on Windows (here a stand-in).
+//! let handler = their_handler();
+//! let log = TraceLog::in_memory();
+//! let proxy = TracingProxy::new(handler, log.clone()).into();
+//! let report = Simulator::new(Script::default().probe_windows()).run(&mut Foreign::new(proxy));
+//! assert!(report.violations.is_empty(), "{:#?}", report.violations);
+//!
+//! // The proxy's trace tells the same story to `mobsync check`.
+//! let summary = mobsync::trace::check(log.text().as_bytes(), Default::default(), |_| {})?;
+//! assert_eq!(summary.violations, 0);
+//! # Ok::<(), mobsync::trace::CheckError>(())
+//! ```
+//!
+//! On Windows the proxy stands in for the real handler inside the manager's process: a proxy DLL
+//! of your own creates the real handler with `TracingProxy::from_clsid` (Windows only) and
+//! writes its log to a
+//! file:
+//!
+//! ```ignore
+//! const PROXY: GUID = GUID::from_u128(0x7a1e0c3d_5b2f_4c8e_9d01_3e5f7a9b1c2d); // the proxy's own
+//! const REAL: GUID = GUID::from_u128(0x11223344_5566_7788_99aa_bbccddeeff00); // under test
+//!
+//! dll!(clsid: PROXY, create: || {
+//!     let log = TraceLog::new(std::fs::File::create(r"C:\traces\handler.trace").unwrap());
+//!     TracingProxy::from_clsid(&REAL, log).unwrap()
+//! });
+//! ```
+//!
+//! To switch the manager to the proxy: register the proxy DLL under its CLSID (`mobsync register
+//! --clsid PROXY --dll proxy.dll --name …`, which also adds PROXY to the manager's `Handlers`
+//! key), and remove REAL's entry from that key (`reg delete
+//! "HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Syncmgr\Handlers\{REAL}"`; the real
+//! handler's own `CLSID\{REAL}` registration stays, so the proxy can still create it). To switch
+//! back, import the `--unregister` file of the proxy and the real handler's `.reg` file again.
+//! Then `mobsync check handler.trace`. (Running the proxy DLL under Sync Center needs a real
+//! Windows machine; this crate's tests run it under the simulator.)
+//!
 //! # Seeing what went wrong
 //!
 //! Each object records its violations in a [`Journal`]: the first [`JOURNAL_CAPACITY`] are kept,
