@@ -256,6 +256,10 @@ unsafe impl<T> Sync for Passed<T> {}
 pub struct TracingProxy {
     inner: Passed<ISyncMgrSynchronize>,
     log: Arc<TraceLog>,
+    /// The wrapper of the manager's callback, held until SetProgressCallback(NULL) returns, as
+    /// the manager holds its own callback: a handler that forgets an AddRef behaves as it
+    /// would without the proxy.
+    wrapper: Mutex<Option<Passed<ISyncMgrSynchronizeCallback>>>,
     _count: ObjectCount,
 }
 
@@ -266,6 +270,7 @@ impl TracingProxy {
         Self {
             inner: Passed(handler),
             log,
+            wrapper: Mutex::new(None),
             _count: ObjectCount::new(),
         }
     }
@@ -508,11 +513,18 @@ impl ISyncMgrSynchronize_Impl for TracingProxy_Impl {
             .as_ref()
             .map_or(core::ptr::null_mut(), Interface::as_raw);
         let bind = !callback.is_null();
-        self.one_line(
+        let answer = self.one_line(
             // SAFETY: the handler gets the wrapper, which it AddRefs if it keeps it, or NULL.
             || unsafe { self.handler().SetProgressCallback(raw) },
             |_| (Event::SetProgressCallback { bind }, None),
-        )
+        );
+        // A new callback replaces the one held; NULL lets it go once the handler has returned.
+        let old = core::mem::replace(
+            &mut *self.wrapper.lock().unwrap_or_else(PoisonError::into_inner),
+            wrapper.map(Passed),
+        );
+        drop(old);
+        answer
     }
 
     unsafe fn PrepareForSync(
