@@ -15,23 +15,22 @@
 
 use core::ffi::c_void;
 
-use mobsync::sim::{
-    BoundaryViolation, Callback, CallbackCall, HandlerDescription, ItemInfo, SyncHandler,
-};
-use mobsync::{ErrorId, HResult, ItemId, LogErrorInfo, ProgressItem, Rule, SyncMgrFlags};
-use windows_core::{GUID, HRESULT, IUnknown, Interface, implement};
+use mobsync::sim::{BoundaryViolation, Callback, HandlerDescription, ItemInfo, SyncHandler};
+use mobsync::{ErrorId, HResult, ItemId, Rule, SyncMgrFlags};
+use windows_core::{GUID, IUnknown, Interface};
 
-use crate::abi::size::{
-    SYNCMGRHANDLERINFO_SIZE, SYNCMGRITEM_SIZE, SYNCMGRLOGERRORINFO_SIZE, SYNCMGRPROGRESSITEM_SIZE,
-};
+use crate::abi::size::{SYNCMGRHANDLERINFO_SIZE, SYNCMGRITEM_SIZE};
 use crate::abi::{
-    HWND, ISyncMgrEnumItems, ISyncMgrSynchronize, ISyncMgrSynchronizeCallback,
-    ISyncMgrSynchronizeCallback_Impl, SYNCMGRHANDLERINFO, SYNCMGRITEM, SYNCMGRLOGERRORINFO,
-    SYNCMGRPROGRESSITEM,
+    HWND, ISyncMgrEnumItems, ISyncMgrSynchronize, ISyncMgrSynchronizeCallback, SYNCMGRHANDLERINFO,
+    SYNCMGRITEM,
 };
+use crate::alloc;
 use crate::factory::ObjectCount;
-use crate::wide::{fixed_to_string, read_wide};
-use crate::{alloc, entry};
+use crate::wide::fixed_to_string;
+
+mod relay;
+
+use relay::Relay;
 
 /// What the adapter writes into an out-pointer before the call: a non-NULL address no object
 /// has, so a handler that neither sets it nor clears it is seen (R-COM-OUT).
@@ -444,243 +443,5 @@ impl SyncHandler for Foreign {
 
     fn take_boundary_violations(&mut self) -> Vec<BoundaryViolation> {
         core::mem::take(&mut self.found.0)
-    }
-}
-
-/// The `ISyncMgrSynchronizeCallback` a foreign handler gets: each callback read off the binary
-/// interface, checked there (R-COM-PTR, R-COM-SIZE, R-COM-STR) and delivered to the simulated
-/// manager's [`Callback`].
-#[implement(ISyncMgrSynchronizeCallback)]
-struct Relay {
-    callback: Callback,
-    _count: ObjectCount,
-}
-
-impl Relay {
-    /// A callback that broke the boundary: reported, answered `verdict`, not delivered.
-    fn refuse(&self, rule: Rule, verdict: HResult, message: String) -> HRESULT {
-        self.callback.report(BoundaryViolation {
-            rule,
-            verdict,
-            message,
-        });
-        verdict.into()
-    }
-
-    fn null(&self, callback: &str, what: &str) -> HRESULT {
-        self.refuse(
-            Rule::ComPtr,
-            HResult::E_INVALIDARG,
-            format!("R-COM-PTR: {callback} with a NULL {what}: refused with E_INVALIDARG"),
-        )
-    }
-
-    fn deliver(&self, call: &CallbackCall<'_>) -> HRESULT {
-        self.callback.call(call).into()
-    }
-
-    /// `ptr` as a GUID, or `None` for NULL.
-    ///
-    /// # Safety
-    ///
-    /// `ptr` is NULL or points to a readable GUID.
-    unsafe fn guid(ptr: *const GUID) -> Option<GUID> {
-        // SAFETY: the caller's contract.
-        (!ptr.is_null()).then(|| unsafe { ptr.read_unaligned() })
-    }
-}
-
-impl ISyncMgrSynchronizeCallback_Impl for Relay_Impl {
-    unsafe fn ShowPropertiesCompleted(&self, hr: HRESULT) -> HRESULT {
-        entry(|| self.deliver(&CallbackCall::ShowPropertiesCompleted { hr: hr.into() }))
-    }
-
-    unsafe fn PrepareForSyncCompleted(&self, hr: HRESULT) -> HRESULT {
-        entry(|| self.deliver(&CallbackCall::PrepareForSyncCompleted { hr: hr.into() }))
-    }
-
-    unsafe fn SynchronizeCompleted(&self, hr: HRESULT) -> HRESULT {
-        entry(|| self.deliver(&CallbackCall::SynchronizeCompleted { hr: hr.into() }))
-    }
-
-    unsafe fn ShowErrorCompleted(&self, hr: HRESULT, count: u32, items: *const GUID) -> HRESULT {
-        entry(|| {
-            if count > 0 && items.is_null() {
-                return self.null(
-                    "ShowErrorCompleted",
-                    &format!("item list and a count of {count}"),
-                );
-            }
-            let ids: Vec<ItemId> = (0..count as usize)
-                // SAFETY: the handler passes `count` readable GUIDs (R-COM-PTR checked above).
-                .map(|i| ItemId::from(unsafe { items.wrapping_add(i).read_unaligned() }))
-                .collect();
-            self.deliver(&CallbackCall::ShowErrorCompleted {
-                hr: hr.into(),
-                items: &ids,
-            })
-        })
-    }
-
-    unsafe fn EnableModeless(&self, enable: i32) -> HRESULT {
-        entry(|| {
-            self.deliver(&CallbackCall::EnableModeless {
-                enable: enable != 0,
-            })
-        })
-    }
-
-    unsafe fn Progress(&self, item: *const GUID, progress: *const SYNCMGRPROGRESSITEM) -> HRESULT {
-        entry(|| {
-            // SAFETY: the handler passes NULL or a readable GUID.
-            let Some(item) = (unsafe { Relay::guid(item) }) else {
-                return self.null("Progress", "item id");
-            };
-            if progress.is_null() {
-                return self.null("Progress", "SYNCMGRPROGRESSITEM");
-            }
-            // SAFETY: non-NULL, and the handler passes a readable struct.
-            let progress = unsafe { progress.read_unaligned() };
-            if progress.cbSize != SYNCMGRPROGRESSITEM_SIZE {
-                return self.refuse(
-                    Rule::ComSize,
-                    HResult::E_INVALIDARG,
-                    format!(
-                        "R-COM-SIZE: Progress with cbSize {}, not sizeof(SYNCMGRPROGRESSITEM) = \
-                         {SYNCMGRPROGRESSITEM_SIZE}: refused with E_INVALIDARG",
-                        progress.cbSize
-                    ),
-                );
-            }
-            let text = if progress.mask & 0x1 != 0 {
-                // SAFETY: with STATUSTEXT set, the text is NULL or NUL-terminated.
-                match unsafe { read_wide(progress.lpcStatusText) } {
-                    Ok(text) => Some(text),
-                    Err(err) => {
-                        return self.refuse(
-                            if progress.lpcStatusText.is_null() {
-                                Rule::ComPtr
-                            } else {
-                                Rule::ComStr
-                            },
-                            HResult::E_INVALIDARG,
-                            format!(
-                                "R-COM-{}: Progress's status text is {err}: refused with \
-                                 E_INVALIDARG",
-                                if progress.lpcStatusText.is_null() {
-                                    "PTR"
-                                } else {
-                                    "STR"
-                                }
-                            ),
-                        );
-                    }
-                }
-            } else {
-                None
-            };
-            self.deliver(&CallbackCall::Progress {
-                item: item.into(),
-                progress: ProgressItem {
-                    mask: progress.mask,
-                    status: progress.dwStatusType,
-                    value: progress.iProgValue,
-                    max: progress.iMaxValue,
-                },
-                text: text.as_deref(),
-            })
-        })
-    }
-
-    unsafe fn LogError(
-        &self,
-        level: u32,
-        text: *const u16,
-        info: *const SYNCMGRLOGERRORINFO,
-    ) -> HRESULT {
-        entry(|| {
-            // SAFETY: the handler passes NULL or a NUL-terminated string.
-            let text = match unsafe { read_wide(text) } {
-                Ok(text) => text,
-                Err(err) => {
-                    let rule = if text.is_null() {
-                        Rule::ComPtr
-                    } else {
-                        Rule::ComStr
-                    };
-                    return self.refuse(
-                        rule,
-                        HResult::E_INVALIDARG,
-                        format!("{rule}: LogError's text is {err}: refused with E_INVALIDARG"),
-                    );
-                }
-            };
-            if info.is_null() {
-                return self.null("LogError", "SYNCMGRLOGERRORINFO");
-            }
-            // SAFETY: non-NULL, and the handler passes a readable struct.
-            let info = unsafe { info.read_unaligned() };
-            if info.cbSize != SYNCMGRLOGERRORINFO_SIZE {
-                return self.refuse(
-                    Rule::ComSize,
-                    HResult::E_INVALIDARG,
-                    format!(
-                        "R-COM-SIZE: LogError with cbSize {}, not sizeof(SYNCMGRLOGERRORINFO) = \
-                         {SYNCMGRLOGERRORINFO_SIZE}: refused with E_INVALIDARG",
-                        info.cbSize
-                    ),
-                );
-            }
-            self.deliver(&CallbackCall::LogError {
-                level,
-                text: &text,
-                info: LogErrorInfo {
-                    mask: info.mask,
-                    error_flags: info.dwSyncMgrErrorFlags,
-                    error_id: info.ErrorID.into(),
-                    item: info.ItemID.into(),
-                },
-            })
-        })
-    }
-
-    unsafe fn DeleteLogError(&self, error: *const GUID, reserved: u32) -> HRESULT {
-        entry(|| {
-            // SAFETY: the handler passes NULL or a readable GUID.
-            let Some(error) = (unsafe { Relay::guid(error) }) else {
-                return self.null("DeleteLogError", "error id");
-            };
-            self.deliver(&CallbackCall::DeleteLogError {
-                error: error.into(),
-                reserved,
-            })
-        })
-    }
-
-    unsafe fn EstablishConnection(&self, name: *const u16, reserved: u32) -> HRESULT {
-        entry(|| {
-            let name = if name.is_null() {
-                None
-            } else {
-                // SAFETY: non-NULL, and the handler passes a NUL-terminated string.
-                match unsafe { read_wide(name) } {
-                    Ok(name) => Some(name),
-                    Err(err) => {
-                        return self.refuse(
-                            Rule::ComStr,
-                            HResult::E_INVALIDARG,
-                            format!(
-                                "R-COM-STR: EstablishConnection's name is {err}: refused with \
-                                 E_INVALIDARG"
-                            ),
-                        );
-                    }
-                }
-            };
-            self.deliver(&CallbackCall::EstablishConnection {
-                name: name.as_deref(),
-                reserved,
-            })
-        })
     }
 }
