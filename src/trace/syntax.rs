@@ -8,7 +8,7 @@ use super::error::SyntaxError;
 use super::event::{Call, TraceEvent};
 use super::grammar::{Fail, Line as Parsing};
 use super::names::Names;
-use super::scan::Kind;
+use super::scan::{Kind, Scan};
 
 /// The longest line a trace may have, in bytes (line end excluded): a longer one is a syntax
 /// error, so memory stays bounded whatever the input.
@@ -89,24 +89,7 @@ impl Parser {
             });
         }
         let mut line = Parsing::new(line_no, text, &mut self.names, &mut self.spare_items);
-        let parsed = match line.scan.next() {
-            None => Ok(Line::Empty),
-            Some(first)
-                if first.kind == Kind::Word && matches!(first.text(text), "item" | "error") =>
-            {
-                line.declaration().map(|(name, guid)| Line::Declaration {
-                    name: name.to_owned(),
-                    guid,
-                })
-            }
-            Some(first) => line.event(first).map(|(call, recorded)| {
-                Line::Event(TraceEvent {
-                    line: line_no,
-                    call,
-                    recorded,
-                })
-            }),
-        };
+        let parsed = parse(&mut line);
         // A line in error adds no name.
         match parsed {
             Ok(line) => {
@@ -123,6 +106,56 @@ impl Parser {
                 }))
             }
         }
+    }
+
+    /// The error of a line that is not UTF-8, `valid` being its text up to its first bad byte
+    /// (TRACE.md: the leftmost token in error, else the bad byte). Only the tokens before the
+    /// one that holds the bad byte are judged — the line is cut at the start of that token (the
+    /// one the byte is glued to, or a string it is inside; never a `=>`) — and a missing token
+    /// does not win, since the line is not complete. The line adds no name.
+    pub(crate) fn not_utf8(&mut self, line_no: usize, valid: &str) -> SyntaxError {
+        let mut scan = Scan::new(valid);
+        let mut cut = valid.len();
+        while let Some(tok) = scan.next() {
+            if tok.end() == valid.len() && tok.kind != Kind::Arrow {
+                cut = tok.start();
+            }
+        }
+        let text = valid.get(..cut).unwrap_or_default();
+        let mut line = Parsing::new(line_no, text, &mut self.names, &mut self.spare_items);
+        let parsed = parse(&mut line).is_ok();
+        let (failed, missing) = (line.failed.take(), line.missing);
+        self.names.rollback();
+        match failed {
+            Some(error) if !parsed && !missing => error,
+            _ => SyntaxError {
+                line: line_no,
+                column: valid.chars().count() + 1,
+                message: "the input is not valid UTF-8".to_owned(),
+            },
+        }
+    }
+}
+
+/// One line: empty, a declaration or an event.
+fn parse(line: &mut Parsing<'_, '_>) -> Result<Line, Fail> {
+    let text = line.text;
+    let line_no = line.line;
+    match line.scan.next() {
+        None => Ok(Line::Empty),
+        Some(first) if first.kind == Kind::Word && matches!(first.text(text), "item" | "error") => {
+            line.declaration().map(|(name, guid)| Line::Declaration {
+                name: name.to_owned(),
+                guid,
+            })
+        }
+        Some(first) => line.event(first).map(|(call, recorded)| {
+            Line::Event(TraceEvent {
+                line: line_no,
+                call,
+                recorded,
+            })
+        }),
     }
 }
 
