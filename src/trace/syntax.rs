@@ -1,11 +1,13 @@
 //! Parsing a trace line (TRACE.md): one line in, one declaration or event out, or a
-//! [`SyntaxError`] with its line and column. The tokens come from `scan`, one at a time; the
-//! grammar of each line is `grammar`'s.
+//! [`SyntaxError`] with its line and column. A line in a common, well-formed shape is read in one
+//! pass by `fast`; every other line (and every error) by the full parser, whose tokens come from
+//! `scan`, one at a time, and whose grammar is `grammar`'s.
 
 use crate::guid::{Guid, ItemId};
 
 use super::error::SyntaxError;
 use super::event::{Call, TraceEvent};
+use super::fast;
 use super::grammar::{Fail, Line as Parsing};
 use super::names::Names;
 use super::scan::{Kind, Scan};
@@ -20,7 +22,7 @@ pub const MAX_LINE_BYTES: usize = 1 << 26;
 #[derive(Debug, Default)]
 pub struct Parser {
     /// Each name seen, declared or only used, with its GUID.
-    names: Names,
+    pub(super) names: Names,
     /// An item list to fill, given back by [`Parser::recycle`].
     spare_items: Vec<ItemId>,
 }
@@ -86,6 +88,17 @@ impl Parser {
                 line: line_no,
                 column: 1,
                 message: format!("a line longer than {MAX_LINE_BYTES} bytes"),
+            });
+        }
+        // The common shapes in one pass; the full parser decides the rest (and every error).
+        if let Some(fast) = fast::line(text, &self.names, &mut self.spare_items) {
+            return Ok(match fast {
+                None => Line::Empty,
+                Some((call, recorded)) => Line::Event(TraceEvent {
+                    line: line_no,
+                    call,
+                    recorded,
+                }),
             });
         }
         let mut line = Parsing::new(line_no, text, &mut self.names, &mut self.spare_items);
