@@ -218,9 +218,7 @@ impl Checker {
         let outcome = call.with_event_in(answer, &mut enumerated, |event| {
             let kind = event.kind();
             let entered = self.instance.handle(event);
-            let method = Method::ALL
-                .into_iter()
-                .find(|method| method.entry_kind() == kind);
+            let method = entry_method(kind);
             match (entered, method, recorded) {
                 // `=> HR` on a call with a separate return: the entry followed at once by it.
                 (Ok(_), Some(method), Some(hr)) => (
@@ -232,6 +230,17 @@ impl Checker {
         });
         self.enumerated = enumerated;
         outcome
+    }
+}
+
+/// The method whose entry `kind` is ([`Method::entry_kind`]), which a one-line `=> HR` returns.
+const fn entry_method(kind: EventKind) -> Option<Method> {
+    match kind {
+        EventKind::PrepareForSync => Some(Method::PrepareForSync),
+        EventKind::Synchronize => Some(Method::Synchronize),
+        EventKind::ShowProperties => Some(Method::ShowProperties),
+        EventKind::ShowError => Some(Method::ShowError),
+        _ => None,
     }
 }
 
@@ -340,6 +349,14 @@ mod tests {
         edge.push_str(&" ".repeat(MAX_LINE_BYTES - edge.len()));
         edge.push('\n');
         assert!(check(edge.as_bytes(), Config::default(), |_| {}).is_ok());
+    }
+
+    #[test]
+    fn the_entry_methods_are_the_methods_entries() {
+        for kind in EventKind::ALL {
+            let method = Method::ALL.into_iter().find(|m| m.entry_kind() == kind);
+            assert_eq!(entry_method(kind), method, "{kind:?}");
+        }
     }
 
     #[test]

@@ -58,6 +58,7 @@ impl Parser {
 
     /// Takes back the item list of an event that was handed out, to fill it again: a parser that
     /// gets its events back allocates nothing per event.
+    #[inline]
     pub(crate) fn recycle(&mut self, call: Call) {
         if let Call::EnumSyncMgrItems { items }
         | Call::PrepareForSync { items, .. }
