@@ -218,9 +218,7 @@ impl Checker {
         let outcome = call.with_event_in(answer, &mut enumerated, |event| {
             let kind = event.kind();
             let entered = self.instance.handle(event);
-            let method = Method::ALL
-                .into_iter()
-                .find(|method| method.entry_kind() == kind);
+            let method = entry_method(kind);
             match (entered, method, recorded) {
                 // `=> HR` on a call with a separate return: the entry followed at once by it.
                 (Ok(_), Some(method), Some(hr)) => (
@@ -232,6 +230,17 @@ impl Checker {
         });
         self.enumerated = enumerated;
         outcome
+    }
+}
+
+/// The method whose entry `kind` is ([`Method::entry_kind`]), which a one-line `=> HR` returns.
+const fn entry_method(kind: EventKind) -> Option<Method> {
+    match kind {
+        EventKind::PrepareForSync => Some(Method::PrepareForSync),
+        EventKind::Synchronize => Some(Method::Synchronize),
+        EventKind::ShowProperties => Some(Method::ShowProperties),
+        EventKind::ShowError => Some(Method::ShowError),
+        _ => None,
     }
 }
 
@@ -301,7 +310,7 @@ pub fn check_until<B>(
     }
     let mut parser = Parser::new();
     let mut checker = Checker::new(config);
-    let read = for_each_line(input, |line, text| {
+    let read = for_each_line(input, &mut parser, |parser, line, text| {
         let parsed = parser
             .parse_line(line, text)
             .map_err(|err| Halt::Error(err.into()))?;
@@ -343,6 +352,14 @@ mod tests {
     }
 
     #[test]
+    fn the_entry_methods_are_the_methods_entries() {
+        for kind in EventKind::ALL {
+            let method = Method::ALL.into_iter().find(|m| m.entry_kind() == kind);
+            assert_eq!(entry_method(kind), method, "{kind:?}");
+        }
+    }
+
+    #[test]
     fn crlf_and_a_missing_final_line_end_are_accepted() {
         let summary = check(
             "Initialize MANUAL\r\nSetProgressCallback set".as_bytes(),
@@ -365,5 +382,36 @@ mod tests {
             panic!("{err}")
         };
         assert_eq!((err.line, err.column), (2, 18)); // `LogError ERROR "é` is 17 characters
+    }
+
+    /// TRACE.md: the leftmost token in error is reported whatever the kind of error, so a token
+    /// in error left of a bad byte wins over it; a missing token does not (the line is not
+    /// complete), and the token the bad byte is glued to is not judged.
+    #[test]
+    fn a_token_in_error_left_of_a_bad_byte_wins_over_it() {
+        let at = |line: &[u8]| {
+            let mut input = b"Initialize MANUAL\n".to_vec();
+            input.extend_from_slice(line);
+            match check(&input[..], Config::default(), |_| {}) {
+                Err(CheckError::Syntax(err)) => (err.line, err.column),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(at(b"LogError BOGUS \"caf\xE9\"\n"), (2, 10));
+        assert_eq!(at(b"LogError ERROR \"caf\xE9\"\n"), (2, 20));
+        assert_eq!(at(b"SetItemStatus A\t\xFF\n"), (2, 17));
+        assert_eq!(at(b"SetItemStatus A SKIP\xFFPED\n"), (2, 21));
+        assert_eq!(at(b"Progress A value=x\xFF\n"), (2, 19));
+        assert_eq!(at(b"Progress A value=x \xFF\n"), (2, 12));
+        assert_eq!(at(b"Synchronize => S_OK x \xFF\n"), (2, 21));
+        // Streamed, the line straddling buffers: the same.
+        let input = b"Initialize MANUAL\nLogError BOGUS \"caf\xE9\"";
+        let err = check(
+            std::io::BufReader::with_capacity(4, &input[..]),
+            Config::default(),
+            |_| {},
+        )
+        .unwrap_err();
+        assert!(err.to_string().starts_with("2:10: "), "{err}");
     }
 }

@@ -17,7 +17,8 @@ pub struct SyntaxError {
     /// The 1-based line.
     pub line: usize,
     /// The 1-based column, in Unicode scalar values, of the token in error (for input that is not
-    /// UTF-8, of the first bad byte; for a missing token, one past the line's last character).
+    /// UTF-8 and no token left of it in error, of the first bad byte; for a missing token, one
+    /// past the line's last character).
     pub column: usize,
     /// What is wrong.
     pub message: String,

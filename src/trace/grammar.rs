@@ -121,6 +121,8 @@ pub(super) struct Line<'p, 'a> {
     allowed: u16,
     /// The line's error, once it is known.
     pub(super) failed: Option<SyntaxError>,
+    /// That error is a missing token (reported past the line's last token).
+    pub(super) missing: bool,
 }
 
 /// An option read: its key and its token.
@@ -147,6 +149,7 @@ impl<'p, 'a> Line<'p, 'a> {
             jump: false,
             allowed: 0,
             failed: None,
+            missing: false,
         }
     }
 
@@ -212,7 +215,11 @@ impl<'p, 'a> Line<'p, 'a> {
     #[cold]
     fn missing(&mut self, what: &str) -> Fail {
         let at = self.scan.last_end();
-        self.error(at, format!("{what} expected"))
+        if let Some((earlier, message)) = self.leftmost(at) {
+            return self.fail_at(earlier, message);
+        }
+        self.missing = true;
+        self.fail_at(at, format!("{what} expected").into())
     }
 
     /// The next token as a positional argument: a word (or, for `string`, a string).

@@ -42,6 +42,8 @@ mod error;
 #[cfg(feature = "trace")]
 mod event;
 #[cfg(feature = "trace")]
+mod fast;
+#[cfg(feature = "trace")]
 mod grammar;
 #[cfg(feature = "trace")]
 mod names;

@@ -22,14 +22,11 @@ fn too_long(line: usize) -> CheckError {
     .into()
 }
 
-/// The error for a line whose first bytes, `valid`, are followed by bytes that are not UTF-8.
-fn not_utf8(line: usize, valid: &[u8]) -> CheckError {
-    SyntaxError {
-        line,
-        column: String::from_utf8_lossy(valid).chars().count() + 1,
-        message: "the input is not valid UTF-8".to_owned(),
-    }
-    .into()
+/// The error for a line whose first bytes, `valid`, are followed by bytes that are not UTF-8:
+/// the leftmost token in error before them, else the first bad byte ([`Parser::not_utf8`]).
+fn not_utf8(parser: &mut Parser, line: usize, valid: &[u8]) -> CheckError {
+    let valid = std::str::from_utf8(valid).unwrap_or_default();
+    parser.not_utf8(line, valid).into()
 }
 
 /// The offset of the first line feed in `bytes`.
@@ -39,7 +36,7 @@ fn line_feed(bytes: &[u8]) -> Option<usize> {
 
 /// One line as read, with its LF or CRLF if it has one: its text without the line end, checked
 /// for the length (first) and for UTF-8.
-fn line_text(line: usize, bytes: &[u8]) -> Result<&str, CheckError> {
+fn line_text<'b>(parser: &mut Parser, line: usize, bytes: &'b [u8]) -> Result<&'b str, CheckError> {
     let mut bytes = bytes;
     if let Some(rest) = bytes.strip_suffix(b"\n") {
         bytes = rest.strip_suffix(b"\r").unwrap_or(rest);
@@ -47,18 +44,25 @@ fn line_text(line: usize, bytes: &[u8]) -> Result<&str, CheckError> {
     if bytes.len() > MAX_LINE_BYTES {
         return Err(too_long(line));
     }
-    std::str::from_utf8(bytes)
-        .map_err(|err| not_utf8(line, bytes.get(..err.valid_up_to()).unwrap_or_default()))
+    std::str::from_utf8(bytes).map_err(|err| {
+        not_utf8(
+            parser,
+            line,
+            bytes.get(..err.valid_up_to()).unwrap_or_default(),
+        )
+    })
 }
 
-/// Hands each line of `input` to `f` with its number, in order, without its line end, until
-/// the input ends or `f` fails.
+/// Hands each line of `input` to `f` with `parser` and its number, in order, without its line
+/// end, until the input ends or `f` fails; `parser` also locates the error of a line that is not
+/// UTF-8.
 ///
 /// # Errors
 /// A line longer than [`MAX_LINE_BYTES`] or not UTF-8, a read error, or `f`'s error.
 pub(super) fn for_each_line<E: From<CheckError>>(
     mut input: impl BufRead,
-    mut f: impl FnMut(usize, &str) -> Result<(), E>,
+    parser: &mut Parser,
+    mut f: impl FnMut(&mut Parser, usize, &str) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut line = 0;
     // The start of a line that continues past the input's buffer.
@@ -73,13 +77,19 @@ pub(super) fn for_each_line<E: From<CheckError>>(
             // The last line has no line end.
             if !partial.is_empty() {
                 line += 1;
-                f(line, line_text(line, &partial)?)?;
+                let text = line_text(parser, line, &partial)?;
+                f(parser, line, text)?;
             }
             return Ok(());
         }
         let used = match memchr::memrchr(b'\n', buffer) {
             Some(last) if partial.is_empty() => {
-                whole_lines(&mut line, buffer.get(..=last).unwrap_or_default(), &mut f)?;
+                whole_lines(
+                    parser,
+                    &mut line,
+                    buffer.get(..=last).unwrap_or_default(),
+                    &mut f,
+                )?;
                 last + 1
             }
             _ => {
@@ -90,7 +100,8 @@ pub(super) fn for_each_line<E: From<CheckError>>(
                 partial.extend_from_slice(buffer.get(..used).unwrap_or_default());
                 if partial.ends_with(b"\n") || partial.len() >= MAX_LINE_BYTES + 2 {
                     line += 1;
-                    f(line, line_text(line, &partial)?)?;
+                    let text = line_text(parser, line, &partial)?;
+                    f(parser, line, text)?;
                     partial.clear();
                 }
                 used
@@ -102,9 +113,10 @@ pub(super) fn for_each_line<E: From<CheckError>>(
 
 /// Hands out each line of `bytes`, which ends with a line feed: their UTF-8 is checked at once.
 fn whole_lines<E: From<CheckError>>(
+    parser: &mut Parser,
     line: &mut usize,
     bytes: &[u8],
-    f: &mut impl FnMut(usize, &str) -> Result<(), E>,
+    f: &mut impl FnMut(&mut Parser, usize, &str) -> Result<(), E>,
 ) -> Result<(), E> {
     let (mut text, valid) = match std::str::from_utf8(bytes) {
         Ok(text) => (text, true),
@@ -124,7 +136,7 @@ fn whole_lines<E: From<CheckError>>(
         if line_text.len() > MAX_LINE_BYTES {
             return Err(too_long(*line).into());
         }
-        f(*line, line_text)?;
+        f(parser, *line, line_text)?;
         start = end + 1;
     }
     text = text.get(start..).unwrap_or_default();
@@ -140,7 +152,7 @@ fn whole_lines<E: From<CheckError>>(
     if content.strip_suffix(b"\r").unwrap_or(content).len() > MAX_LINE_BYTES {
         return Err(too_long(*line).into());
     }
-    Err(not_utf8(*line, text.as_bytes()).into())
+    Err(not_utf8(parser, *line, text.as_bytes()).into())
 }
 
 /// Reads a trace line by line (LF or CRLF), streaming: one line's buffer at a time, at most
@@ -183,7 +195,7 @@ impl<R: BufRead> TraceReader<R> {
                 return Ok(None);
             }
             self.line += 1;
-            let text = line_text(self.line, &self.buffer)?;
+            let text = line_text(&mut self.parser, self.line, &self.buffer)?;
             if let Line::Event(event) = self.parser.parse_line(self.line, text)? {
                 return Ok(Some(event));
             }
@@ -200,7 +212,7 @@ mod tests {
     /// Every line `for_each_line` hands out, or the error it stops at.
     fn lines(input: impl BufRead) -> Vec<String> {
         let mut seen = Vec::new();
-        let end = for_each_line::<CheckError>(input, |n, text| {
+        let end = for_each_line::<CheckError>(input, &mut Parser::new(), |_, n, text| {
             seen.push(format!("{n}: {text}"));
             Ok(())
         });

@@ -1,14 +1,16 @@
 //! Parsing a trace line (TRACE.md): one line in, one declaration or event out, or a
-//! [`SyntaxError`] with its line and column. The tokens come from `scan`, one at a time; the
-//! grammar of each line is `grammar`'s.
+//! [`SyntaxError`] with its line and column. A line in a common, well-formed shape is read in one
+//! pass by `fast`; every other line (and every error) by the full parser, whose tokens come from
+//! `scan`, one at a time, and whose grammar is `grammar`'s.
 
 use crate::guid::{Guid, ItemId};
 
 use super::error::SyntaxError;
 use super::event::{Call, TraceEvent};
+use super::fast;
 use super::grammar::{Fail, Line as Parsing};
 use super::names::Names;
-use super::scan::Kind;
+use super::scan::{Kind, Scan};
 
 /// The longest line a trace may have, in bytes (line end excluded): a longer one is a syntax
 /// error, so memory stays bounded whatever the input.
@@ -20,7 +22,7 @@ pub const MAX_LINE_BYTES: usize = 1 << 26;
 #[derive(Debug, Default)]
 pub struct Parser {
     /// Each name seen, declared or only used, with its GUID.
-    names: Names,
+    pub(super) names: Names,
     /// An item list to fill, given back by [`Parser::recycle`].
     spare_items: Vec<ItemId>,
 }
@@ -56,6 +58,7 @@ impl Parser {
 
     /// Takes back the item list of an event that was handed out, to fill it again: a parser that
     /// gets its events back allocates nothing per event.
+    #[inline]
     pub(crate) fn recycle(&mut self, call: Call) {
         if let Call::EnumSyncMgrItems { items }
         | Call::PrepareForSync { items, .. }
@@ -88,25 +91,19 @@ impl Parser {
                 message: format!("a line longer than {MAX_LINE_BYTES} bytes"),
             });
         }
-        let mut line = Parsing::new(line_no, text, &mut self.names, &mut self.spare_items);
-        let parsed = match line.scan.next() {
-            None => Ok(Line::Empty),
-            Some(first)
-                if first.kind == Kind::Word && matches!(first.text(text), "item" | "error") =>
-            {
-                line.declaration().map(|(name, guid)| Line::Declaration {
-                    name: name.to_owned(),
-                    guid,
-                })
-            }
-            Some(first) => line.event(first).map(|(call, recorded)| {
-                Line::Event(TraceEvent {
+        // The common shapes in one pass; the full parser decides the rest (and every error).
+        if let Some(fast) = fast::line(text, &self.names, &mut self.spare_items) {
+            return Ok(match fast {
+                None => Line::Empty,
+                Some((call, recorded)) => Line::Event(TraceEvent {
                     line: line_no,
                     call,
                     recorded,
-                })
-            }),
-        };
+                }),
+            });
+        }
+        let mut line = Parsing::new(line_no, text, &mut self.names, &mut self.spare_items);
+        let parsed = parse(&mut line);
         // A line in error adds no name.
         match parsed {
             Ok(line) => {
@@ -123,6 +120,56 @@ impl Parser {
                 }))
             }
         }
+    }
+
+    /// The error of a line that is not UTF-8, `valid` being its text up to its first bad byte
+    /// (TRACE.md: the leftmost token in error, else the bad byte). Only the tokens before the
+    /// one that holds the bad byte are judged — the line is cut at the start of that token (the
+    /// one the byte is glued to, or a string it is inside; never a `=>`) — and a missing token
+    /// does not win, since the line is not complete. The line adds no name.
+    pub(crate) fn not_utf8(&mut self, line_no: usize, valid: &str) -> SyntaxError {
+        let mut scan = Scan::new(valid);
+        let mut cut = valid.len();
+        while let Some(tok) = scan.next() {
+            if tok.end() == valid.len() && tok.kind != Kind::Arrow {
+                cut = tok.start();
+            }
+        }
+        let text = valid.get(..cut).unwrap_or_default();
+        let mut line = Parsing::new(line_no, text, &mut self.names, &mut self.spare_items);
+        let parsed = parse(&mut line).is_ok();
+        let (failed, missing) = (line.failed.take(), line.missing);
+        self.names.rollback();
+        match failed {
+            Some(error) if !parsed && !missing => error,
+            _ => SyntaxError {
+                line: line_no,
+                column: valid.chars().count() + 1,
+                message: "the input is not valid UTF-8".to_owned(),
+            },
+        }
+    }
+}
+
+/// One line: empty, a declaration or an event.
+fn parse(line: &mut Parsing<'_, '_>) -> Result<Line, Fail> {
+    let text = line.text;
+    let line_no = line.line;
+    match line.scan.next() {
+        None => Ok(Line::Empty),
+        Some(first) if first.kind == Kind::Word && matches!(first.text(text), "item" | "error") => {
+            line.declaration().map(|(name, guid)| Line::Declaration {
+                name: name.to_owned(),
+                guid,
+            })
+        }
+        Some(first) => line.event(first).map(|(call, recorded)| {
+            Line::Event(TraceEvent {
+                line: line_no,
+                call,
+                recorded,
+            })
+        }),
     }
 }
 

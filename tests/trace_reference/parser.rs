@@ -91,7 +91,11 @@
 //!     before the UTF-8 check (an over-long line that is also not UTF-8 is in error at column 1).
 //!     The length is counted in bytes without the LF or CRLF. For input that is not UTF-8, the
 //!     column is 1 + the number of characters before the first byte that is not part of a valid
-//!     UTF-8 prefix (for a truncated sequence `E2 82 41`, the `E2`).
+//!     UTF-8 prefix (for a truncated sequence `E2 82 41`, the `E2`) — unless a token to the left
+//!     of that byte is in error: the leftmost token in error is reported whatever the kind of
+//!     error. Only the tokens that end before the token holding the bad byte are judged (the line
+//!     is cut at the start of that token: the one the bad byte is glued to, a string it is inside,
+//!     never a `=>`), and a missing token does not win, since the line is not complete.
 //! 23. **Empty lines**: a line of blanks only, or blanks and a comment, is `RefLine::Empty`; every
 //!     line parsed without error is returned by `parse_trace`, `Empty` ones included.
 //! 24. **The event word** and the declaration keywords `item`/`error` are exact, case-sensitive
@@ -948,6 +952,34 @@ impl RefParser {
     }
 }
 
+impl RefParser {
+    /// The error of the tokens left of a line's first byte that is not UTF-8, `valid` being the
+    /// text before that byte (interpretation 22): the line cut at the start of the token that
+    /// holds the bad byte, parsed without keeping anything; `None` when it parses, or when its
+    /// only error is a missing token (reported past its last token).
+    fn token_error(&self, line_no: usize, valid: &str) -> Option<RefError> {
+        let cut = match lex(valid).last() {
+            Some(t) if t.end == valid.len() && !matches!(t.tok, Tok::Arrow) => t.start,
+            _ => valid.len(),
+        };
+        let text = &valid[..cut];
+        let toks = lex(text);
+        let last_end = toks.last()?.end;
+        let mut line = Line {
+            table: &self.table,
+            limit: self.limit,
+            pending: HashMap::new(),
+        };
+        let errs = parse_tokens(&mut line, &toks).err()?;
+        let (byte, message) = errs.into_iter().min_by_key(|(b, _)| *b)?;
+        (byte < last_end).then(|| RefError {
+            line: line_no,
+            column: col_of(text, byte),
+            message,
+        })
+    }
+}
+
 fn parse_tokens(line: &mut Line<'_>, toks: &[Token<'_>]) -> Result<RefLine, Errs> {
     let first = &toks[0];
     let word0 = match &first.tok {
@@ -1364,9 +1396,11 @@ pub fn parse_trace_with(
         let text = match std::str::from_utf8(line) {
             Ok(t) => t,
             Err(e) => {
-                let valid = e.valid_up_to();
-                let column =
-                    std::str::from_utf8(&line[..valid]).map_or(1, |t| t.chars().count() + 1);
+                let valid = std::str::from_utf8(&line[..e.valid_up_to()]).unwrap_or_default();
+                if let Some(err) = parser.token_error(line_no, valid) {
+                    return (out, Some(err));
+                }
+                let column = valid.chars().count() + 1;
                 let message = "input is not valid UTF-8".to_owned();
                 return (
                     out,

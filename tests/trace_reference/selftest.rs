@@ -1408,8 +1408,18 @@ fn input_that_is_not_utf8_is_an_error_at_the_first_bad_byte() {
     // A surrogate and an overlong encoding.
     assert_eq!(run(b"ab\xed\xa0\x80\n"), (0, Some((1, 3))));
     assert_eq!(run(b"\xc0\x80\n"), (0, Some((1, 1))));
-    // The UTF-8 error wins over a parse error earlier on the line.
-    assert_eq!(run(b"bogus \xff\n"), (0, Some((1, 7))));
+    // A token in error left of the bad byte wins (the leftmost token in error); a missing token
+    // does not, and the token the bad byte is glued to is not judged.
+    assert_eq!(run(b"bogus \xff\n"), (0, Some((1, 1))));
+    assert_eq!(run(b"SetItemStatus A BOGUS x \xff\n"), (0, Some((1, 17))));
+    assert_eq!(run(b"SetItemStatus A \xff\n"), (0, Some((1, 17))));
+    assert_eq!(run(b"SetItemStatus A SKIP\xffPED\n"), (0, Some((1, 21))));
+    assert_eq!(run(b"LogError ERROR \"a b\xff\"\n"), (0, Some((1, 20))));
+    assert_eq!(run(b"Synchronize => S_OK x\xff\n"), (0, Some((1, 22))));
+    assert_eq!(run(b"Synchronize=>\xff\n"), (0, Some((1, 14))));
+    assert_eq!(run(b"Synchronize # \xff\n"), (0, Some((1, 15))));
+    assert_eq!(run(b"Progress A value=x\xff\n"), (0, Some((1, 19))));
+    assert_eq!(run(b"Progress A value=x \xff\n"), (0, Some((1, 12))));
 }
 
 // ---------------------------------------------------------------------------------------------
