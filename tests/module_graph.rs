@@ -1,7 +1,8 @@
 //! Leaves first: the modules of `src/` import each other without a cycle. The graph is drawn from
 //! the source's `use` lines and `crate::…`/`super::…` paths (comments and test-only code left
 //! out),
-//! as a reviewer would draw it; a `pub use` of a child counts as an edge to it.
+//! as a reviewer would draw it; a `pub use` of a child counts as an edge to it. And small files:
+//! none of the library's or mobsync-com's is over 600 lines.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -182,4 +183,35 @@ fn no_module_imports_itself_through_a_cycle() {
     }
     // The graph is not empty: the reader found the imports.
     assert!(edges.values().map(BTreeSet::len).sum::<usize>() > 100);
+}
+
+/// Every `.rs` file under `dir`, with its number of lines.
+fn line_counts(dir: &Path, out: &mut Vec<(std::path::PathBuf, usize)>) {
+    let mut entries: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            line_counts(&path, out);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            let lines = fs::read_to_string(&path).unwrap().lines().count();
+            out.push((path, lines));
+        }
+    }
+}
+
+#[test]
+fn no_source_file_of_the_library_or_the_com_layer_is_over_600_lines() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut counts = Vec::new();
+    line_counts(&root.join("src"), &mut counts);
+    line_counts(&root.join("com").join("src"), &mut counts);
+    assert!(counts.len() > 40, "the source files were not found");
+    let over: Vec<_> = counts.iter().filter(|(_, lines)| *lines > 600).collect();
+    assert!(
+        over.is_empty(),
+        "small files that each hold one idea: {over:?}"
+    );
 }
