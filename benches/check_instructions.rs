@@ -20,43 +20,15 @@ use std::hint::black_box;
 
 use mobsync::Config;
 use mobsync::trace::{Line, Parser};
-use serde::Deserialize;
 
 const HEAD: &str = include_str!("data/check-head.trace");
 const PASS: &str = include_str!("data/check-pass.trace");
 const HEAD_JSON: &str = include_str!("data/check-head.jsonl");
 const PASS_JSON: &str = include_str!("data/check-pass.jsonl");
 
-/// One event of the JSON Lines form, typed, with borrowed strings.
-#[derive(Deserialize)]
-#[allow(dead_code, reason = "read to be measured, not used")]
-struct JsonEvent<'a> {
-    event: &'a str,
-    #[serde(default)]
-    item: Option<&'a str>,
-    #[serde(default, borrow)]
-    items: Option<Vec<&'a str>>,
-    #[serde(default)]
-    status: Option<&'a str>,
-    #[serde(default)]
-    value: Option<i64>,
-    #[serde(default)]
-    max: Option<i64>,
-    #[serde(default)]
-    text: Option<&'a str>,
-    #[serde(default)]
-    hr: Option<&'a str>,
-    #[serde(default)]
-    recorded: Option<&'a str>,
-    #[serde(default)]
-    method: Option<&'a str>,
-    #[serde(default)]
-    level: Option<&'a str>,
-    #[serde(default)]
-    flags: Option<&'a str>,
-    #[serde(default)]
-    set: Option<bool>,
-}
+#[path = "support/json_event.rs"]
+mod json_event;
+use json_event::JsonEvent;
 
 /// The head, then whole passes of 12 events, until `events` events.
 fn repeat(head: &str, pass: &str, events: usize) -> String {
