@@ -196,6 +196,8 @@ impl Run<'_> {
             answer,
             items: &items,
         };
+        // Readable traces: the items are declared by the names the handler gave them.
+        self.shared.lock().names.name_items(&infos);
         let enumerated = self.shared.record(&event, None, Some(answer));
 
         let callback = Callback::simulated(self.shared);
