@@ -7,6 +7,7 @@ mod folder_mirror;
 
 mod check;
 mod demo;
+mod mermaid;
 mod register;
 
 use std::process::ExitCode;
@@ -34,7 +35,8 @@ enum Command {
         /// Print every event, not only those refused, violating or with a non-empty report.
         #[arg(long)]
         all: bool,
-        /// `text` or `json` (JSON Lines).
+        /// `text`, `json` (JSON Lines) or `mermaid` (the whole trace as a Mermaid sequence
+        /// diagram's source, for a ```mermaid block; exit status as for text).
         #[arg(long, value_enum, default_value_t = check::Format::Text)]
         format: check::Format,
         /// `documented` (Microsoft's documented rules) or `compatible` (also what Microsoft's
@@ -47,6 +49,10 @@ enum Command {
         /// Also write the run's trace to this file (`mobsync check` accepts it).
         #[arg(long, value_name = "FILE")]
         trace_out: Option<std::path::PathBuf>,
+        /// `text` (the annotated trace and a table) or `mermaid` (the run as a Mermaid sequence
+        /// diagram's source).
+        #[arg(long, value_enum, default_value_t = demo::Format::Text)]
+        format: demo::Format,
     },
     /// Print the rule tables and the item status graph, from the data the engine uses.
     Rules {
@@ -110,7 +116,7 @@ fn main() -> ExitCode {
             };
             check::run(&input, all, format, profile)
         }
-        Command::Demo { trace_out } => demo::run(trace_out.as_deref()),
+        Command::Demo { trace_out, format } => demo::run(trace_out.as_deref(), format),
         Command::Rules { format } => {
             let text = match format {
                 RulesFormat::Markdown => mobsync::rules::render_markdown(),
