@@ -1,7 +1,8 @@
 //! `mobsync`: check a logged trace of a real handler against the SyncMgr handler contract, run a
 //! demo session, print the rules.
 
-#[path = "../../examples/handlers/folder_mirror.rs"]
+// A symbolic link to the workspace's examples/handlers/folder_mirror.rs, so that the packaged
+// crate holds it (cargo package copies the file it points to).
 #[allow(dead_code)]
 mod folder_mirror;
 
