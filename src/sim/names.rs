@@ -8,7 +8,8 @@
 //!   start with a digit or `-`, or that is shaped like a GUID, gets a leading `_`, and it is cut to [`MAX_NAME`] characters
 //!   (`"notes.txt"` → `notes_txt`, `"2024 Q1"` → `_2024_Q1`). A name with nothing left
 //!   (`"文档"`, `""`), an id the handler never enumerated, and an id seen first in a callback are
-//!   named `item1`, `item2`, … in the order they first appear.
+//!   named `item1`, `item2`, … (the enumerated items first, in order, then the others as they
+//!   first appear), skipping names the handler's own items have.
 //! - An error id is named after the item its first LogError is about (`Photos-error`), else
 //!   `error1`, `error2`, ….
 //! - Names are unique: a name already taken gets `-2`, `-3`, … (`Documents-2`). A word TRACE.md
@@ -154,10 +155,19 @@ fn sanitize(text: &str) -> Option<String> {
 
 impl Names {
     /// Chooses names for the items the handler enumerated (declared when first used).
+    /// Names derived from the handler's come first, so that a fallback never takes a name the
+    /// handler gave (an item named `item1` keeps it).
     pub(super) fn name_items(&mut self, infos: &[ItemInfo]) {
-        for info in infos {
-            let derived = sanitize(&info.name);
-            self.name(info.id.into(), IdKind::Item, derived);
+        let derived: Vec<Option<String>> = infos.iter().map(|i| sanitize(&i.name)).collect();
+        for (info, name) in infos.iter().zip(&derived) {
+            if name.is_some() {
+                self.name(info.id.into(), IdKind::Item, name.clone());
+            }
+        }
+        for (info, name) in infos.iter().zip(&derived) {
+            if name.is_none() {
+                self.name(info.id.into(), IdKind::Item, None);
+            }
         }
     }
 
@@ -319,8 +329,8 @@ mod tests {
     #[test]
     fn names_are_unique_and_fallbacks_skip_taken_names() {
         assert_eq!(
-            names_of(&["item1", "a b", "a.b", "a_b", "?"]),
-            ["item1", "a_b", "a_b-2", "a_b-3", "item2"]
+            names_of(&["?", "item1", "a b", "a.b", "a_b"]),
+            ["item2", "item1", "a_b", "a_b-2", "a_b-3"]
         );
     }
 
