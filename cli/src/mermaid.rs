@@ -7,8 +7,9 @@
 //!   Callbacks are arrows Handler → Manager, the manager's recorded answer comes back.
 //! - An event the contract refuses has a crossed arrow (`-x`) and a note right of the Handler
 //!   with the verdict and the rule. A violation is drawn in a red box, its arrow (or its answer,
-//!   for a call answered wrongly) crossed, with a note over both saying `VIOLATION`, the rule
-//!   and the reason.
+//!   for a call answered wrongly) crossed, with a note over both saying `VIOLATION`, the verdict
+//!   and the rule, and the reason below (notes are broken into lines of about 64 characters
+//!   with `<br/>`, the only markup the diagram writes itself).
 //! - Each end of pass gets a note with its report (the unfinished items and the skips not
 //!   honoured, by the names the trace gave them, declared or implicit), and the summary line
 //!   comes last.
@@ -163,8 +164,8 @@ impl Diagram {
         }
         let what = format!("{} {}", verdict.verdict_name(), verdict.rule);
         if verdict.violation {
-            let reason = escape(&verdict.reason, MAX_REASON);
-            let _ = writeln!(out, "    Note over M,H: VIOLATION {what}: {reason}");
+            let reason = wrap(&escape(&verdict.reason, MAX_REASON));
+            let _ = writeln!(out, "    Note over M,H: VIOLATION {what}<br/>{reason}");
             out.push_str("    end\n");
         } else if refused {
             let _ = writeln!(out, "    Note right of H: refused: {what}");
@@ -179,7 +180,11 @@ impl Diagram {
                     self.items(report.skip_not_honoured())
                 )
             };
-            let _ = writeln!(self.out, "    Note over M,H: {}", escape(&note, MAX_REASON));
+            let _ = writeln!(
+                self.out,
+                "    Note over M,H: {}",
+                wrap(&escape(&note, MAX_REASON))
+            );
         }
         Ok(())
     }
@@ -261,6 +266,29 @@ fn label(text: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The widest line of a note, in characters of its source (entity codes counted whole).
+const NOTE_WIDTH: usize = 64;
+
+/// Escaped note text broken into lines of about [`NOTE_WIDTH`] with `<br/>`, at spaces only
+/// (an entity code holds none, so none is cut).
+fn wrap(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len());
+    let mut width = 0;
+    for word in escaped.split(' ') {
+        let len = word.chars().count();
+        if width > 0 && width + 1 + len > NOTE_WIDTH {
+            out.push_str("<br/>");
+            width = 0;
+        } else if width > 0 {
+            out.push(' ');
+            width += 1;
+        }
+        out.push_str(word);
+        width += len;
+    }
+    out
+}
+
 /// `text` for a Mermaid message or note, cut to `max` characters: what Mermaid would read as
 /// syntax as entity codes, control characters as spaces.
 pub fn escape(text: &str, max: usize) -> String {
@@ -293,6 +321,19 @@ mod tests {
         );
         assert_eq!(escape("line\nbreak\ttab", 100), "line break tab");
         assert_eq!(escape("abcdef", 3), "abc…");
+    }
+
+    #[test]
+    fn wrap_breaks_notes_at_spaces_only() {
+        let text = format!("{} {}", "a".repeat(40), "b#35;c ".repeat(8));
+        let wrapped = wrap(text.trim_end());
+        assert!(
+            wrapped
+                .split("<br/>")
+                .all(|line| line.chars().count() <= NOTE_WIDTH)
+        );
+        assert_eq!(wrapped.replace("<br/>", " "), text.trim_end());
+        assert_eq!(wrap(&"x".repeat(100)), "x".repeat(100));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The diagrams of `--format mermaid`, rendered by Mermaid itself in a real browser: Debian's
 //! headless chromium loads the `mermaid` package's own build (`.ci/mermaid`, from the npm
-//! registry) from disk, renders each diagram, and writes every message's rendered text, or the
+//! registry) from disk, renders each diagram (the command's, and those the READMEs show), and writes every message's rendered text, or the
 //! syntax error, into the page, which `--dump-dom` hands back.
 //!
 //! Ignored by `cargo test`, as it needs chromium and the npm package: `.ci/run` installs both
@@ -146,7 +146,8 @@ fn drawn_texts(source: &str) -> usize {
     source
         .lines()
         .filter(|l| l.contains(": ") && !l.trim_start().starts_with("participant"))
-        .count()
+        .map(|l| 1 + l.matches("<br/>").count())
+        .sum()
 }
 
 #[test]
@@ -178,7 +179,18 @@ fn mermaid_renders_the_demo_a_run_with_violations_and_traces_with_refused_events
     )
     .unwrap();
 
-    let diagrams = [
+    // The diagrams the READMEs show.
+    let mut readme_blocks = Vec::new();
+    for readme in ["README.md", "cli/README.md"] {
+        let text = fs::read_to_string(workspace().join(readme)).unwrap();
+        for block in text.split("```mermaid\n").skip(1) {
+            let (source, _) = block.split_once("```").unwrap();
+            readme_blocks.push(source.to_owned());
+        }
+    }
+    assert_eq!(readme_blocks.len(), 2);
+
+    let mut diagrams = vec![
         ("demo", demo),
         ("broken handler run", check_file(&run)),
         (
@@ -192,6 +204,11 @@ fn mermaid_renders_the_demo_a_run_with_violations_and_traces_with_refused_events
         ),
         ("hostile text", check_file(&hostile)),
     ];
+    diagrams.extend(
+        readme_blocks
+            .into_iter()
+            .map(|source| ("a README's diagram", source)),
+    );
     let results = render(&diagrams);
     for ((name, source), result) in diagrams.iter().zip(&results) {
         match result {
