@@ -25,14 +25,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::guid::Guid;
+use crate::guid::{Guid, ItemId};
 use crate::hresult::HResult;
 use crate::machine::Event;
 use crate::rule::EventKind;
 use crate::status::SyncMgrStatus;
 use crate::trace::{IdNames, is_name};
-
-use super::handler::ItemInfo;
 
 /// The longest name the simulator derives (characters); longer item names are cut.
 pub(super) const MAX_NAME: usize = 48;
@@ -157,16 +155,19 @@ impl Names {
     /// Chooses names for the items the handler enumerated (declared when first used).
     /// Names derived from the handler's come first, so that a fallback never takes a name the
     /// handler gave (an item named `item1` keeps it).
-    pub(super) fn name_items(&mut self, infos: &[ItemInfo]) {
-        let derived: Vec<Option<String>> = infos.iter().map(|i| sanitize(&i.name)).collect();
-        for (info, name) in infos.iter().zip(&derived) {
+    pub(super) fn name_items<'a>(&mut self, items: impl IntoIterator<Item = (ItemId, &'a str)>) {
+        let derived: Vec<(ItemId, Option<String>)> = items
+            .into_iter()
+            .map(|(id, name)| (id, sanitize(name)))
+            .collect();
+        for (id, name) in &derived {
             if name.is_some() {
-                self.name(info.id.into(), IdKind::Item, name.clone());
+                self.name((*id).into(), IdKind::Item, name.clone());
             }
         }
-        for (info, name) in infos.iter().zip(&derived) {
+        for (id, name) in &derived {
             if name.is_none() {
-                self.name(info.id.into(), IdKind::Item, None);
+                self.name((*id).into(), IdKind::Item, None);
             }
         }
     }
@@ -287,19 +288,18 @@ fn ids_of(event: &Event<'_>) -> Vec<(Guid, IdKind, Option<Guid>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::guid::ItemId;
 
     fn names_of(items: &[&str]) -> Vec<String> {
-        let infos: Vec<ItemInfo> = items
+        let items: Vec<(ItemId, &str)> = items
             .iter()
             .zip(1..)
-            .map(|(name, n)| ItemInfo::new(ItemId::from_u128(n), name))
+            .map(|(name, n)| (ItemId::from_u128(n), *name))
             .collect();
         let mut names = Names::default();
-        names.name_items(&infos);
-        infos
+        names.name_items(items.iter().copied());
+        items
             .iter()
-            .map(|i| names.by_id[&Guid::from(i.id)].0.clone())
+            .map(|(id, _)| names.by_id[&Guid::from(*id)].0.clone())
             .collect()
     }
 
@@ -391,7 +391,7 @@ mod tests {
         use crate::machine::LogErrorInfo;
         let docs = ItemId::from_u128(1);
         let mut names = Names::default();
-        names.name_items(&[ItemInfo::new(docs, "Documents")]);
+        names.name_items([(docs, "Documents")]);
         let mut out = Vec::new();
         let items = [docs, ItemId::from_u128(9)];
         names.declare(
