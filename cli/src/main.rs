@@ -36,8 +36,9 @@ enum Command {
         /// Print every event, not only those refused, violating or with a non-empty report.
         #[arg(long)]
         all: bool,
-        /// `text`, `json` (JSON Lines) or `mermaid` (the whole trace as a Mermaid sequence
-        /// diagram's source, for a ```mermaid block; exit status as for text).
+        /// `text`, `json` (JSON Lines) or `mermaid` (every event as a Mermaid sequence
+        /// diagram's source, for a ```mermaid block; `--all` changes nothing there; exit status
+        /// as for text).
         #[arg(long, value_enum, default_value_t = check::Format::Text)]
         format: check::Format,
         /// `documented` (Microsoft's documented rules) or `compatible` (also what Microsoft's
