@@ -2,9 +2,10 @@
 //! handler enumerates, and the trace still checks as the run did.
 
 use mobsync::sim::{Callback, ItemInfo, Script, Selection, Simulator, SyncHandler};
-use mobsync::trace::{Line, Parser, check};
+use mobsync::trace::{EventLine, Line, Parser, check};
 use mobsync::{
-    Config, ErrorId, HResult, ItemId, LogErrorInfo, ProgressItem, SyncMgrFlags, SyncMgrStatus,
+    Config, ErrorId, Event, Guid, HResult, ItemId, LogErrorInfo, ProgressItem, SyncMgrFlags,
+    SyncMgrStatus,
 };
 use proptest::prelude::*;
 
@@ -226,4 +227,43 @@ proptest! {
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         assert_parses_and_checks_clean(&run(&names, Script::default()));
     }
+}
+
+#[test]
+fn event_line_writes_an_id_whose_name_is_no_trace_name_as_its_guid() {
+    let item = ItemId::from_u128(1);
+    let skip = Event::SetItemStatus { item, status: 1 };
+    for bad in [
+        "",
+        "null",
+        "a b",
+        "9lives",
+        "x\"y",
+        "abcdef01-2345-6789-abcd-ef0123456789",
+    ] {
+        let names = std::collections::HashMap::from([(Guid::from(item), bad.to_owned())]);
+        assert_eq!(
+            EventLine::new(skip).names(&names).to_string(),
+            "SetItemStatus {00000000-0000-0000-0000-000000000001} SKIPPED",
+            "{bad:?}"
+        );
+    }
+    let names = std::collections::HashMap::from([(
+        Guid::from(item),
+        "_abcdef01-2345-6789-abcd-ef0123456789".to_owned(),
+    )]);
+    assert_eq!(
+        EventLine::new(skip).names(&names).to_string(),
+        "SetItemStatus _abcdef01-2345-6789-abcd-ef0123456789 SKIPPED"
+    );
+}
+
+#[test]
+fn event_line_keeps_null_for_guid_null_even_when_it_is_named() {
+    let names = std::collections::HashMap::from([(Guid::NULL, "nothing".to_owned())]);
+    let event = Event::ShowProperties { item: ItemId::NULL };
+    assert_eq!(
+        EventLine::new(event).names(&names).to_string(),
+        "ShowProperties null"
+    );
 }

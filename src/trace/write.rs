@@ -83,12 +83,12 @@ pub(crate) fn is_name(text: &str) -> bool {
 
 /// 8-4-4-4-12 hex digits (a NAME cannot hold braces, so only the bare shape matters).
 fn is_guid_shaped(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
+    let mut groups = text.split('-');
+    [8, 4, 4, 4, 12].into_iter().all(|len| {
+        groups
+            .next()
+            .is_some_and(|g| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()))
+    }) && groups.next().is_none()
 }
 
 impl<'a> EventLine<'a> {
