@@ -5,19 +5,18 @@
 //! - An item is named after the name the handler enumerated (`wszItemName`) when that is a
 //!   TRACE.md NAME (`Documents`); otherwise after a sanitized form of it: every run of characters
 //!   outside `[A-Za-z0-9_-]` becomes one `_`, `_` at either end is trimmed, a name that would
-//!   start with a digit or `-`, or that is shaped like a GUID, gets a leading `_`, and it is cut to [`MAX_NAME`] characters
-//!   (`"notes.txt"` → `notes_txt`, `"2024 Q1"` → `_2024_Q1`). A name with nothing left
-//!   (`"文档"`, `""`), an id the handler never enumerated, and an id seen first in a callback are
-//!   named `item1`, `item2`, … (the enumerated items first, in order, then the others as they
-//!   first appear), skipping names the handler's own items have.
+//!   start with a digit or `-`, or that is shaped like a GUID, gets a leading `_`, and it is cut
+//!   to [`MAX_NAME`] characters (`"notes.txt"` → `notes_txt`, `"2024 Q1"` → `_2024_Q1`). A name
+//!   with nothing left (`"文档"`, `""`), an id the handler never enumerated, and an id seen first
+//!   in a callback are named `item1`, `item2`, … (the enumerated items first, in order, then the
+//!   others as they first appear), skipping names the handler's own items have.
 //! - An error id is named after the item its first LogError is about (`Photos-error`), else
 //!   `error1`, `error2`, ….
 //! - Names are unique: a name already taken gets `-2`, `-3`, … (`Documents-2`). A word TRACE.md
 //!   spells — `null`, `item`, `error`, `return`, `set`, `true`, `false`, `jump`, every event
 //!   name (the four methods' included), every status, flag, level and HRESULT name, and the
 //!   option keys — is never used as it is: it gets the prefix `item_` or `error_`
-//!   (`item_SKIPPED`). Names are case-sensitive, as in the
-//!   format.
+//!   (`item_SKIPPED`). Names are case-sensitive, as in the format.
 //! - One id has one name, whichever kind it first appeared as (items and errors share TRACE.md's
 //!   table); GUID_NULL is never named (it stays `null` or a GUID).
 //! - A name is declared on the line just before the first line that uses it, so every declaration
