@@ -79,6 +79,9 @@
 //!   engine decides and applies, and the skip board's memory-ordering protocol.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly): feature-gated items say which feature they need. Since Rust
+// 1.92 `doc_cfg` does that by itself (it absorbed `doc_auto_cfg`, which no longer exists).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // No panics on input: library code never unwraps, panics or indexes unchecked (tests may).
 #![deny(
     clippy::unwrap_used,

@@ -16,6 +16,8 @@ pub enum Format {
     Text,
     /// JSON Lines: one object per printed event, then `{"summary": …}`.
     Json,
+    /// A Mermaid sequence diagram of every event (`crate::mermaid`).
+    Mermaid,
 }
 
 /// Exit status 2: parse error, unreadable input or bad usage (TRACE.md).
@@ -40,6 +42,9 @@ pub fn run(path: &str, all: bool, format: Format, profile: Profile) -> ExitCode 
         }
     };
     let mut out = BufWriter::new(io::stdout().lock());
+    if format == Format::Mermaid {
+        return mermaid(input, Config::default().profile(profile), &mut out);
+    }
     check(
         input,
         all,
@@ -68,7 +73,7 @@ fn check(
             return ControlFlow::Continue(());
         }
         let printed = match format {
-            Format::Text => print(out, verdict),
+            Format::Text | Format::Mermaid => print(out, verdict),
             Format::Json => print(out, verdict_json(verdict)),
         };
         match printed {
@@ -81,7 +86,7 @@ fn check(
         Ok(ControlFlow::Break(Closed)) => return ExitCode::from(CLOSED),
         Err(CheckError::Syntax(err)) => {
             let shown = match format {
-                Format::Text => out
+                Format::Text | Format::Mermaid => out
                     .flush()
                     .map_err(|_| Closed)
                     .and_then(|()| print(&mut io::stderr(), &err)),
@@ -100,7 +105,7 @@ fn check(
         }
     };
     let printed = match format {
-        Format::Text => print(out, summary),
+        Format::Text | Format::Mermaid => print(out, summary),
         Format::Json => print(out, summary_json(summary)),
     };
     if printed
@@ -113,6 +118,34 @@ fn check(
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// `--format mermaid`: the diagram once the whole trace is read; a parse error as in text mode.
+fn mermaid(input: impl BufRead, config: Config, out: &mut impl Write) -> ExitCode {
+    match crate::mermaid::render(input, config) {
+        Ok((diagram, summary)) => {
+            if out
+                .write_all(diagram.as_bytes())
+                .and_then(|()| out.flush())
+                .is_err()
+            {
+                return ExitCode::from(CLOSED);
+            }
+            if summary.violations > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(CheckError::Syntax(err)) => {
+            let _ = writeln!(io::stderr(), "{err}");
+            ExitCode::from(TROUBLE)
+        }
+        Err(err) => {
+            let _ = writeln!(io::stderr(), "mobsync check: {err}");
+            ExitCode::from(TROUBLE)
+        }
     }
 }
 

@@ -13,9 +13,19 @@ use mobsync::{Config, ItemId};
 
 use crate::folder_mirror::{FolderMirror, LOCK, demo_folders};
 
-/// Runs the demo; prints the trace and a per-item table, and writes the trace to `trace_out`.
-pub fn run(trace_out: Option<&Path>) -> ExitCode {
-    match session(trace_out) {
+/// What the demo prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The trace, each event with its verdict, and a per-item table.
+    Text,
+    /// The run as a Mermaid sequence diagram (as `mobsync check --format mermaid` draws it).
+    Mermaid,
+}
+
+/// Runs the demo; prints the trace and a per-item table (or the diagram), and writes the trace
+/// to `trace_out`.
+pub fn run(trace_out: Option<&Path>, format: Format) -> ExitCode {
+    match session(trace_out, format) {
         Ok(report) if report.violations.is_empty() => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(1),
         Err(err) => {
@@ -25,7 +35,7 @@ pub fn run(trace_out: Option<&Path>) -> ExitCode {
     }
 }
 
-fn session(trace_out: Option<&Path>) -> io::Result<SimReport> {
+fn session(trace_out: Option<&Path>, format: Format) -> io::Result<SimReport> {
     let root = std::env::temp_dir().join(format!("mobsync-demo-{}", std::process::id()));
     let folders = demo_folders(&root)?;
     let names: Vec<(String, ItemId)> = folders.iter().map(|f| (f.name.clone(), f.id)).collect();
@@ -35,6 +45,17 @@ fn session(trace_out: Option<&Path>) -> io::Result<SimReport> {
     let script = Script::default().skip_in_window_b(music).show_errors(1);
     let report = Simulator::new(script).run(&mut FolderMirror::new(folders));
     let cleanup = fs::remove_dir_all(&root);
+    if format == Format::Mermaid {
+        let (diagram, _) = crate::mermaid::render(report.trace.as_bytes(), Config::default())
+            .map_err(io::Error::other)?;
+        if let Some(path) = trace_out {
+            fs::write(path, &report.trace)?;
+        }
+        // A closed stdout (e.g. `| head`) ends the output quietly.
+        let _ = io::stdout().lock().write_all(diagram.as_bytes());
+        cleanup?;
+        return Ok(report);
+    }
 
     let mut out = String::from(
         "# The run, as a trace (TRACE.md format), each event with the checker's verdict:\n",

@@ -1,12 +1,14 @@
 //! `mobsync`: check a logged trace of a real handler against the SyncMgr handler contract, run a
 //! demo session, print the rules.
 
-#[path = "../../examples/handlers/folder_mirror.rs"]
+// A symbolic link to the workspace's examples/handlers/folder_mirror.rs, so that the packaged
+// crate holds it (cargo package copies the file it points to).
 #[allow(dead_code)]
 mod folder_mirror;
 
 mod check;
 mod demo;
+mod mermaid;
 mod register;
 
 use std::process::ExitCode;
@@ -34,7 +36,9 @@ enum Command {
         /// Print every event, not only those refused, violating or with a non-empty report.
         #[arg(long)]
         all: bool,
-        /// `text` or `json` (JSON Lines).
+        /// `text`, `json` (JSON Lines) or `mermaid` (every event as a Mermaid sequence
+        /// diagram's source, for a ```mermaid block; `--all` changes nothing there; exit status
+        /// as for text).
         #[arg(long, value_enum, default_value_t = check::Format::Text)]
         format: check::Format,
         /// `documented` (Microsoft's documented rules) or `compatible` (also what Microsoft's
@@ -47,6 +51,10 @@ enum Command {
         /// Also write the run's trace to this file (`mobsync check` accepts it).
         #[arg(long, value_name = "FILE")]
         trace_out: Option<std::path::PathBuf>,
+        /// `text` (the annotated trace and a table) or `mermaid` (the run as a Mermaid sequence
+        /// diagram's source).
+        #[arg(long, value_enum, default_value_t = demo::Format::Text)]
+        format: demo::Format,
     },
     /// Print the rule tables and the item status graph, from the data the engine uses.
     Rules {
@@ -110,7 +118,7 @@ fn main() -> ExitCode {
             };
             check::run(&input, all, format, profile)
         }
-        Command::Demo { trace_out } => demo::run(trace_out.as_deref()),
+        Command::Demo { trace_out, format } => demo::run(trace_out.as_deref(), format),
         Command::Rules { format } => {
             let text = match format {
                 RulesFormat::Markdown => mobsync::rules::render_markdown(),

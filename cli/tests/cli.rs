@@ -257,6 +257,11 @@ fn the_demo_trace_checks_clean() {
     assert_eq!(demo.status.code(), Some(0));
     let stdout = String::from_utf8(demo.stdout).unwrap();
     for expected in [
+        "item Documents {6295DF40-0000-4000-8000-000000000001}",
+        "EnumSyncMgrItems Documents Photos Music => S_OK",
+        "SetItemStatus Music SKIPPED => S_OK",
+        "error Photos-error {",
+        "ShowError Photos-error",
         "ShowErrorCompleted S_SYNCMGR_RETRYSYNC",
         "# S_OK R-SIS",
         "FAILED → SUCCEEDED",
@@ -284,6 +289,162 @@ fn the_demo_trace_checks_clean() {
         String::from_utf8(check.stdout)
             .unwrap()
             .ends_with("violations: 0\n")
+    );
+}
+
+fn mermaid_of(trace: impl AsRef<[u8]>) -> (Option<i32>, String, String) {
+    let output = mobsync()
+        .args(["check", "--format", "mermaid", "-"])
+        .write_stdin(trace.as_ref().to_vec())
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn check_format_mermaid_draws_calls_answers_refusals_violations_and_reports() {
+    let conformance = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/conformance");
+    let trace = fs::read_to_string(conformance.join("check_order.trace")).unwrap();
+    let text = mobsync()
+        .args(["check", "--all", "-"])
+        .write_stdin(trace.as_str())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    let (code, diagram, _) = mermaid_of(&trace);
+    assert_eq!(code, Some(1), "violations: exit status 1, as in text mode");
+    let lines: Vec<&str> = diagram.lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            "sequenceDiagram",
+            "    participant M as Manager",
+            "    participant H as Handler"
+        ]
+    );
+    let count = |needle: &str| diagram.lines().filter(|l| l.contains(needle)).count();
+    let violations = text.lines().filter(|l| l.contains(" VIOLATION")).count();
+    let refused = text
+        .lines()
+        .filter(|l| !l.contains(": S_OK ") && !l.contains(" VIOLATION") && !l.starts_with("events"))
+        .count();
+    assert_eq!(count("Note over M,H: VIOLATION"), violations);
+    assert_eq!(count("    rect rgb("), violations);
+    assert_eq!(count("Note right of H: refused: "), refused);
+    assert!(diagram.contains("    M->>H: Initialize MANUAL\n"));
+    assert!(diagram.contains(
+        "    M-xH: Initialize 0x400 reserved=5\n    Note right of H: refused: E_UNEXPECTED R-INIT\n"
+    ));
+    assert!(diagram.contains("    H-xM: Progress A status=UPDATING value=-5\n"));
+    assert!(diagram.contains("    M->>H: Synchronize\n    H-->>M: S_OK\n"));
+    assert!(diagram.contains("    H-->>M: return PrepareForSync S_OK\n"));
+    assert!(diagram.contains("Note over M,H: end of pass: unfinished [B], skip not honoured []"));
+    let summary = text.lines().last().unwrap();
+    assert_eq!(
+        lines.last(),
+        Some(&format!("    Note over M,H: {summary}").as_str())
+    );
+}
+
+#[test]
+fn check_format_mermaid_crosses_the_answer_of_a_call_answered_against_the_contract() {
+    let (code, diagram, _) =
+        mermaid_of("Initialize MANUAL\nSetProgressCallback set\nSetItemStatus A SKIPPED => S_OK\n");
+    assert_eq!(code, Some(1));
+    assert!(
+        diagram.contains("    M->>H: SetItemStatus A SKIPPED\n    H--xM: S_OK\n    Note over M,H: VIOLATION E_UNEXPECTED R-SIS"),
+        "{diagram}"
+    );
+}
+
+#[test]
+fn check_format_mermaid_writes_mermaid_syntax_in_labels_as_entity_codes() {
+    let trace = "Initialize MANUAL\nLogError ERROR \"50% done; #1 <b> & {x}\" # comment\n";
+    let (_, diagram, _) = mermaid_of(trace);
+    let line = diagram.lines().find(|l| l.contains("LogError")).unwrap();
+    assert_eq!(
+        line,
+        "    H-xM: LogError ERROR #34;50#37; done#59; #35;1 #60;b#62; #38; #123;x#125;#34;"
+    );
+    for line in diagram.lines().skip(1) {
+        // `<br/>` is the diagram's own line break in notes, never text from the trace.
+        let text = line.split_once(": ").map_or("", |(_, text)| text);
+        let text = text.replace("<br/>", " ");
+        // Without its entity codes (`#35;`), no character Mermaid reads as syntax is left.
+        let mut rest = text.as_str();
+        let mut plain = String::new();
+        while let Some(at) = rest.find('#') {
+            plain.push_str(&rest[..at]);
+            let (code, after) = rest[at + 1..]
+                .split_once(';')
+                .expect("an entity code ends with ;");
+            assert!(code.chars().all(|c| c.is_ascii_digit()), "{line}");
+            rest = after;
+        }
+        plain.push_str(rest);
+        assert!(
+            !plain.contains([';', '<', '>', '"', '%', '{', '}', '&']),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn check_format_mermaid_reports_a_parse_error_as_text_mode_does_and_draws_nothing() {
+    let (code, diagram, stderr) = mermaid_of("Initialize MANUAL\nSetItemStatus A BOGUS\n");
+    assert_eq!(code, Some(2));
+    assert_eq!(diagram, "");
+    assert!(stderr.starts_with("2:17: parse error: "), "{stderr}");
+    let (code, diagram, stderr) = mermaid_of(b"Initialize MANUAL\nLogError ERROR \"\xff\"\n");
+    assert_eq!((code, diagram.as_str()), (Some(2), ""), "{stderr}");
+    assert!(
+        stderr.starts_with("2:17: parse error: the input is not valid UTF-8"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn check_format_mermaid_draws_at_most_500_events_and_counts_the_rest() {
+    let trace = "SetItemStatus A SKIPPED\n".repeat(600);
+    let (code, diagram, _) = mermaid_of(&trace);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        diagram.matches("M-xH: SetItemStatus A SKIPPED").count(),
+        500
+    );
+    assert!(
+        diagram.contains("Note over M,H: 100 more events not drawn (mobsync check lists them)\n")
+    );
+    assert!(diagram.ends_with("Note over M,H: events: 600, rejected: 600, violations: 0\n"));
+}
+
+#[test]
+fn demo_format_mermaid_prints_the_run_as_a_diagram_with_the_items_names() {
+    let output = mobsync()
+        .args(["demo", "--format", "mermaid"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let diagram = String::from_utf8(output.stdout).unwrap();
+    assert!(diagram.starts_with("sequenceDiagram\n"));
+    for expected in [
+        "    M->>H: EnumSyncMgrItems Documents Photos Music\n    H-->>M: S_OK\n",
+        "    M->>H: SetItemStatus Music SKIPPED\n",
+        "    M->>H: ShowError Photos-error\n",
+        "    Note over M,H: end of pass: every item final, every skip honoured\n",
+    ] {
+        assert!(
+            diagram.contains(expected),
+            "{expected} missing from:\n{diagram}"
+        );
+    }
+    assert!(
+        diagram.ends_with("    Note over M,H: events: 37, rejected: 0, violations: 0\n"),
+        "{diagram}"
     );
 }
 

@@ -13,7 +13,9 @@
 //!
 //! On Linux it builds as a shared object with the same two exports, which is how CI checks it.
 
-#[path = "../../examples/handlers/folder_mirror.rs"]
+// A symbolic link to the workspace's examples/handlers/folder_mirror.rs, so that the packaged
+// crate holds it (cargo package copies the file it points to).
+#[path = "handlers/folder_mirror.rs"]
 #[allow(dead_code, reason = "the demo's helpers are not used by the DLL")]
 mod folder_mirror;
 

@@ -306,6 +306,9 @@
 //! drive handlers with a raw manager written from Microsoft's documentation. The COM task
 //! allocator is `CoTaskMemAlloc` on Windows and `malloc` elsewhere ([`alloc`]).
 #![deny(unsafe_op_in_unsafe_fn)]
+// docs.rs (`--cfg docsrs`, nightly): feature-gated items say which feature they need (`doc_cfg`
+// absorbed `doc_auto_cfg` in Rust 1.92).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // One unsafe operation per block, each with the `// SAFETY:` comment that says why it holds
 // (`undocumented_unsafe_blocks` is denied for the whole package in Cargo.toml).
 #![deny(clippy::multiple_unsafe_ops_per_block)]

@@ -9,10 +9,11 @@ mod common;
 #[path = "raw/mod.rs"]
 mod raw;
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use mobsync::sim::{Script, SimReport, Simulator};
-use mobsync::trace::check;
+use mobsync::trace::{Call, Line, Parser, check};
 use mobsync::{Config, ItemId, ProgressAnswer, Rule};
 use mobsync_com::{Foreign, TraceLog, TracingProxy};
 use raw::handlers::{Defect, HandlerConfig, ITEM_ARCHIVE, ITEM_CALENDAR, ITEM_MAIL, RawHandler};
@@ -60,30 +61,45 @@ fn proxied(config: &HandlerConfig, script: &Script) -> (SimReport, String) {
     (report, log.text())
 }
 
-/// `(rule, event line)` of each violation `mobsync check` finds in `trace`.
-fn checked(trace: &str) -> Vec<(Rule, String)> {
-    let lines: Vec<&str> = trace.lines().collect();
+/// An event as its line says it, whether its ids are written by name or as GUIDs.
+type Said = (Call, Option<mobsync::HResult>);
+
+/// The event on each event line of `trace`, by line number.
+fn events(trace: &str) -> HashMap<usize, Said> {
+    let mut parser = Parser::new();
+    let mut events = HashMap::new();
+    for (n, line) in trace.lines().enumerate() {
+        let parsed = parser
+            .parse_line(n + 1, line)
+            .unwrap_or_else(|err| panic!("{err}\n{trace}"));
+        if let Line::Event(event) = parsed {
+            events.insert(event.line, (event.call, event.recorded));
+        }
+    }
+    events
+}
+
+/// `(rule, event)` of each violation `mobsync check` finds in `trace`.
+fn checked(trace: &str) -> Vec<(Rule, Said)> {
+    let events = events(trace);
     let mut found = Vec::new();
     check(trace.as_bytes(), Config::default(), |verdict| {
         if verdict.violation {
-            found.push((verdict.rule, lines[verdict.line - 1].to_owned()));
+            found.push((verdict.rule, events[&verdict.line].clone()));
         }
     })
     .unwrap_or_else(|err| panic!("the proxy's trace does not parse: {err}\n{trace}"));
     found
 }
 
-/// `(rule, event line)` of each violation the simulator recorded on an event line of its trace
-/// (a missing completion or a boundary violation is on a comment line: no trace can show it).
-fn on_events(report: &SimReport) -> Vec<(Rule, String)> {
-    let lines: Vec<&str> = report.trace.lines().collect();
+/// `(rule, event)` of each violation the simulator recorded on an event line of its trace (a
+/// missing completion or a boundary violation is on a comment line: no trace can show it).
+fn on_events(report: &SimReport) -> Vec<(Rule, Said)> {
+    let events = events(&report.trace);
     report
         .violations
         .iter()
-        .filter_map(|v| {
-            let line = lines[v.line - 1];
-            (!line.starts_with('#')).then(|| (v.rule, line.to_owned()))
-        })
+        .filter_map(|v| Some((v.rule, events.get(&v.line)?.clone())))
         .collect()
 }
 
@@ -134,6 +150,16 @@ fn the_conformant_raw_handler_runs_clean_through_the_vtable_and_the_proxy() {
             report.violations
         );
     }
+    // The proxy names the items it saw enumerated, as the simulator does.
+    let (_, trace) = proxied(&HandlerConfig::conformant(), &Script::default());
+    assert!(
+        trace.contains("\nitem Mail {5AC00001-7E1D-4C2B-9A61-0C0FFEE00001}\n"),
+        "{trace}"
+    );
+    assert!(
+        trace.contains("\nProgress Mail status=SUCCEEDED"),
+        "{trace}"
+    );
 }
 
 /// Each defect, the script that shows it, and the rule it breaks.

@@ -24,8 +24,9 @@ use crate::hresult::HResult;
 use crate::machine::{Accepted, Event, Instance, LogErrorInfo, ProgressAnswer, ProgressItem};
 use crate::rule::Rule;
 use crate::rules::is_violation;
-use crate::trace::EventLine;
+use crate::trace::{EventLine, IdNames};
 
+use super::names::Names;
 use super::report::{BoundaryViolation, Violation};
 use super::script::Script;
 use super::sink::{CallbackCall, CallbackSink, TextProblem};
@@ -56,6 +57,17 @@ pub(super) struct State {
     pub(super) inside: Option<&'static str>,
     /// Callbacks refused after the report was taken.
     pub(super) late: usize,
+    /// The names ids are written with, declared in the trace as they first appear.
+    pub(super) names: Names,
+}
+
+impl State {
+    /// `event`'s trace line, by names: first appends the declarations of the names it uses for
+    /// the first time to the trace.
+    fn line(&mut self, event: Event<'_>, text: Option<&str>, recorded: Option<HResult>) -> String {
+        self.names.declare(&event, &mut self.trace);
+        line(event, text, recorded, &self.names)
+    }
 }
 
 pub(super) struct Shared {
@@ -78,6 +90,7 @@ impl Shared {
                 progress_calls: HashMap::new(),
                 inside: None,
                 late: 0,
+                names: Names::default(),
             }),
             changed: Condvar::new(),
             script,
@@ -128,7 +141,8 @@ impl Shared {
         recorded: Option<HResult>,
     ) -> Result<Accepted, Error> {
         let result = state.engine.handle(event);
-        state.trace.push(line(*event, text, recorded));
+        let line = state.line(*event, text, recorded);
+        state.trace.push(line);
         if let Err(err) = &result
             && is_violation(event.kind(), Some(err.check()), recorded)
         {
@@ -195,9 +209,8 @@ impl Shared {
     /// the callback's rule on it.
     fn refuse(state: &mut State, event: &Event<'_>, text: Option<&str>, why: &str) {
         let kind = event.kind();
-        state
-            .trace
-            .push(format!("# refused, {why}: {}", line(*event, text, None)));
+        let shown = state.line(*event, text, None);
+        state.trace.push(format!("# refused, {why}: {shown}"));
         let line = state.trace.len();
         state.violations.push(Violation {
             line,
@@ -212,7 +225,7 @@ impl Shared {
     fn refuse_text(&self, call: &CallbackCall<'_>, problem: TextProblem) -> HResult {
         let kind = call.kind();
         let mut state = self.lock();
-        let shown = line(call.event(HResult::S_OK), None, None);
+        let shown = state.line(call.event(HResult::S_OK), None, None);
         state.trace.push(format!("# refused, R-COM-STR: {shown}"));
         let line = state.trace.len();
         state.violations.push(Violation {
@@ -253,7 +266,8 @@ impl Shared {
         let (index, refused) = {
             let mut state = self.lock();
             let refused = state.engine.handle(event).err().map(|err| err.check());
-            state.trace.push(line(*event, None, None));
+            let line = state.line(*event, None, None);
+            state.trace.push(line);
             (state.trace.len(), refused)
         };
         let hr = call()?;
@@ -508,9 +522,14 @@ impl Callback {
     }
 }
 
-/// One event as a trace line, with `=> HR` when `recorded` is given.
-fn line(event: Event<'_>, text: Option<&str>, recorded: Option<HResult>) -> String {
-    let line = EventLine::new(event);
+/// One event as a trace line, ids by `names`, with `=> HR` when `recorded` is given.
+fn line(
+    event: Event<'_>,
+    text: Option<&str>,
+    recorded: Option<HResult>,
+    names: &dyn IdNames,
+) -> String {
+    let line = EventLine::new(event).names(names);
     let line = match text {
         Some(text) => line.text(text),
         None => line,

@@ -204,6 +204,9 @@ impl Run<'_> {
             answer,
             items: &items,
         };
+        // Readable traces: the items are declared by the names the handler gave them.
+        let names = infos.iter().map(|i| (i.id, i.name.as_str()));
+        self.shared.lock().names.name_items(names);
         let enumerated = self.shared.record(&event, None, Some(answer));
 
         let callback = Callback::simulated(self.shared);

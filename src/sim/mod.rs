@@ -7,6 +7,14 @@
 //! manager does; the [`SimReport`] holds the per-item outcome, the violations, and the whole run
 //! as a trace in TRACE.md's format.
 //!
+//! The trace names items and error ids instead of writing their GUIDs: `item Documents {…}` is
+//! declared just before the first line that uses it, each item named after the name the handler
+//! enumerated when that is a TRACE.md NAME (else a sanitized form of it, or `item1`, `item2`, …),
+//! each error id after the item its LogError is about (`Photos-error`, else `error1`, …); names
+//! are unique and never a word the format spells (`null`, `SKIPPED`, `Progress`, …: these get a
+//! prefix, `item_SKIPPED`). The trace reads back to the same GUIDs, so `mobsync check` gives it
+//! the same verdicts.
+//!
 //! # Testing your handler
 //!
 //! A handler crate copies this into its tests, with its own handler in place of `Files`:
@@ -75,12 +83,14 @@
 //! assert!(report.is_clean());
 //! assert_eq!(report.final_status(ItemId::from_u128(1)), Some(SyncMgrStatus::Succeeded));
 //! assert_eq!(report.final_status(ItemId::from_u128(2)), Some(SyncMgrStatus::Skipped));
-//! assert!(report.trace.contains("SetItemStatus {00000000-0000-0000-0000-000000000002} SKIPPED => S_OK"));
+//! assert!(report.trace.contains("item todo_txt {00000000-0000-0000-0000-000000000002}"));
+//! assert!(report.trace.contains("SetItemStatus todo_txt SKIPPED => S_OK"));
 //! ```
 
 mod callback;
 mod handler;
 mod manager;
+mod names;
 mod report;
 mod script;
 mod sink;
@@ -88,6 +98,7 @@ mod sink;
 pub use callback::Callback;
 pub use handler::{HandlerDescription, ItemInfo, SyncHandler};
 pub use manager::Simulator;
+pub use names::Names as TraceNames;
 pub use report::{BoundaryViolation, SimReport, Violation};
 pub use script::{Script, Selection};
 pub use sink::{CallbackCall, CallbackSink, MAX_CALLBACK_TEXT_UNITS, TextProblem};

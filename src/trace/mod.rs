@@ -67,4 +67,5 @@ pub use event::{Call, TraceEvent};
 pub use read::TraceReader;
 #[cfg(feature = "trace")]
 pub use syntax::{Line, MAX_LINE_BYTES, Parser};
-pub use write::EventLine;
+pub(crate) use write::is_name;
+pub use write::{EventLine, IdNames};

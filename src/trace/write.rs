@@ -2,6 +2,8 @@
 //! handler's own logging can write. Available without the `trace` feature.
 
 use core::fmt::{self, Write as _};
+use core::hash::BuildHasher;
+use std::collections::HashMap;
 
 use crate::flags::{SyncEvent, SyncMgrFlagModifiers, SyncMgrFlags};
 use crate::guid::Guid;
@@ -35,6 +37,58 @@ pub struct EventLine<'a> {
     event: Event<'a>,
     text: Option<&'a str>,
     recorded: Option<HResult>,
+    names: Option<Names<'a>>,
+}
+
+/// Names for item and error ids in trace lines (TRACE.md's `item NAME GUID` declarations):
+/// [`EventLine::names`] writes an id by the name this gives it.
+///
+/// The trace must declare each name before the line that uses it; writing the declarations is
+/// the caller's part (the simulator writes them just before the first line that uses a name).
+/// A name that is not a TRACE.md NAME — empty, not `[A-Za-z_][A-Za-z0-9_-]*`, `null`, or shaped
+/// like a GUID — is not used: the id is written as a GUID, so the line always parses.
+pub trait IdNames {
+    /// The name `id` was declared with, or `None` to write it as a GUID.
+    fn name(&self, id: Guid) -> Option<&str>;
+}
+
+impl<S: BuildHasher> IdNames for HashMap<Guid, String, S> {
+    fn name(&self, id: Guid) -> Option<&str> {
+        self.get(&id).map(String::as_str)
+    }
+}
+
+/// The names an [`EventLine`] writes ids with.
+#[derive(Clone, Copy)]
+struct Names<'a>(&'a dyn IdNames);
+
+impl fmt::Debug for Names<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Names(..)")
+    }
+}
+
+/// `text` is a NAME of TRACE.md's grammar: `[A-Za-z_][A-Za-z0-9_-]*`, not `null`, not shaped
+/// like a GUID (8-4-4-4-12 hex digits, which the GUID reading would win).
+pub(crate) fn is_name(text: &str) -> bool {
+    let mut bytes = text.bytes();
+    let first_ok = bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
+    first_ok
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && text != "null"
+        && !is_guid_shaped(text)
+}
+
+/// 8-4-4-4-12 hex digits (a NAME cannot hold braces, so only the bare shape matters).
+fn is_guid_shaped(text: &str) -> bool {
+    let mut groups = text.split('-');
+    [8, 4, 4, 4, 12].into_iter().all(|len| {
+        groups
+            .next()
+            .is_some_and(|g| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()))
+    }) && groups.next().is_none()
 }
 
 impl<'a> EventLine<'a> {
@@ -45,7 +99,27 @@ impl<'a> EventLine<'a> {
             event,
             text: None,
             recorded: None,
+            names: None,
         }
+    }
+
+    /// Writes every id `names` names by its name instead of its GUID (GUID_NULL stays `null` or
+    /// a GUID); see [`IdNames`].
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use mobsync::trace::EventLine;
+    /// use mobsync::{Event, Guid, ItemId};
+    ///
+    /// let item = ItemId::from_u128(0x6295DF40_0000_4000_8000_000000000001);
+    /// let names = HashMap::from([(Guid::from(item), "Documents".to_owned())]);
+    /// let skip = Event::SetItemStatus { item, status: 1 };
+    /// assert_eq!(EventLine::new(skip).names(&names).to_string(), "SetItemStatus Documents SKIPPED");
+    /// ```
+    #[must_use]
+    pub fn names(mut self, names: &'a dyn IdNames) -> Self {
+        self.names = Some(Names(names));
+        self
     }
 
     /// With the event's string (see the type's documentation); an event without one ignores it.
@@ -84,15 +158,23 @@ impl fmt::Display for Quoted<'_> {
     }
 }
 
-/// An id where the grammar allows `null`: `null` for GUID_NULL, else the braced GUID.
-struct Id(Guid);
+/// An id: its name when it has a valid one; else, where the grammar allows `null` (`null_ok`),
+/// `null` for GUID_NULL; else the braced GUID.
+struct Id<'a> {
+    id: Guid,
+    names: Option<Names<'a>>,
+    null_ok: bool,
+}
 
-impl fmt::Display for Id {
+impl fmt::Display for Id<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_null() {
-            f.write_str("null")
-        } else {
-            write!(f, "{}", self.0)
+        if self.null_ok && self.id.is_null() {
+            return f.write_str("null");
+        }
+        let name = self.names.and_then(|Names(names)| names.name(self.id));
+        match name {
+            Some(name) if !self.id.is_null() && is_name(name) => f.write_str(name),
+            _ => write!(f, "{}", self.id),
         }
     }
 }
@@ -164,9 +246,30 @@ fn reserved(f: &mut fmt::Formatter<'_>, reserved: u32) -> fmt::Result {
     }
 }
 
-/// ` ID…` for each of `ids`.
-fn ids(f: &mut fmt::Formatter<'_>, ids: impl IntoIterator<Item = Guid>) -> fmt::Result {
-    ids.into_iter().try_for_each(|id| write!(f, " {id}"))
+impl<'a> EventLine<'a> {
+    /// `id` as a positional or option value where `null` is not written (a GUID_NULL there is a
+    /// braced GUID, as before names existed).
+    fn id(&self, id: impl Into<Guid>) -> Id<'a> {
+        Id {
+            id: id.into(),
+            names: self.names,
+            null_ok: false,
+        }
+    }
+
+    /// `id` where the grammar's `null` stands for GUID_NULL.
+    fn id_or_null(&self, id: impl Into<Guid>) -> Id<'a> {
+        Id {
+            null_ok: true,
+            ..self.id(id)
+        }
+    }
+
+    /// ` ID…` for each of `ids`.
+    fn ids(&self, f: &mut fmt::Formatter<'_>, ids: impl IntoIterator<Item = Guid>) -> fmt::Result {
+        ids.into_iter()
+            .try_for_each(|id| write!(f, " {}", self.id(id)))
+    }
 }
 
 impl fmt::Display for EventLine<'_> {
@@ -184,22 +287,22 @@ impl fmt::Display for EventLine<'_> {
                 write!(f, " name={text} flags={:#X}", info.flags)?;
             }
             Event::EnumSyncMgrItems { items, .. } => {
-                ids(f, items.iter().map(|item| Guid::from(item.id)))?;
+                self.ids(f, items.iter().map(|item| Guid::from(item.id)))?;
             }
-            Event::GetItemObject { item } => write!(f, " {item}")?,
-            Event::ShowProperties { item } => write!(f, " {}", Id(item.into()))?,
+            Event::GetItemObject { item } => write!(f, " {}", self.id(item))?,
+            Event::ShowProperties { item } => write!(f, " {}", self.id_or_null(item))?,
             Event::SetProgressCallback { bind } => {
                 f.write_str(if bind { " set" } else { " null" })?;
             }
             Event::PrepareForSync { items, reserved: r } => {
-                ids(f, items.iter().map(|&item| Guid::from(item)))?;
+                self.ids(f, items.iter().map(|&item| Guid::from(item)))?;
                 reserved(f, r)?;
             }
             Event::Synchronize => {}
             Event::SetItemStatus { item, status } => {
-                write!(f, " {item} {}", Status(status))?;
+                write!(f, " {} {}", self.id(item), Status(status))?;
             }
-            Event::ShowError { error } => write!(f, " {}", Id(error.into()))?,
+            Event::ShowError { error } => write!(f, " {}", self.id_or_null(error))?,
             // The kind's name is `return METHOD`.
             Event::Return { hr, .. }
             | Event::PrepareForSyncCompleted { hr }
@@ -207,13 +310,13 @@ impl fmt::Display for EventLine<'_> {
             | Event::ShowPropertiesCompleted { hr } => write!(f, " {}", hr.short())?,
             Event::ShowErrorCompleted { hr, items } => {
                 write!(f, " {}", hr.short())?;
-                ids(f, items.iter().map(|&item| Guid::from(item)))?;
+                self.ids(f, items.iter().map(|&item| Guid::from(item)))?;
             }
             Event::EnableModeless { enable, .. } => {
                 f.write_str(if enable { " true" } else { " false" })?;
             }
             Event::Progress { item, progress, .. } => {
-                write!(f, " {item}")?;
+                write!(f, " {}", self.id(item))?;
                 let mask = progress.mask;
                 if mask & 0x2 != 0 {
                     write!(f, " status={}", Status(progress.status))?;
@@ -234,10 +337,10 @@ impl fmt::Display for EventLine<'_> {
             Event::LogError { level, info } => {
                 write!(f, " {} {text}", Level(level))?;
                 if info.mask & 0x2 != 0 {
-                    write!(f, " error={}", Id(info.error_id.into()))?;
+                    write!(f, " error={}", self.id_or_null(info.error_id))?;
                 }
                 if info.mask & 0x4 != 0 {
-                    write!(f, " item={}", Id(info.item.into()))?;
+                    write!(f, " item={}", self.id_or_null(info.item))?;
                 }
                 if info.mask & 0x1 != 0 {
                     f.write_str(" jump")?;
@@ -247,7 +350,7 @@ impl fmt::Display for EventLine<'_> {
                 }
             }
             Event::DeleteLogError { error, reserved: r } => {
-                write!(f, " {}", Id(error.into()))?;
+                write!(f, " {}", self.id_or_null(error))?;
                 reserved(f, r)?;
             }
             Event::EstablishConnection {

@@ -14,7 +14,7 @@ use crate::factory::ObjectCount;
 use crate::foreign::Findings;
 use crate::wide::read_wide;
 
-use super::{Passed, TraceLog, guid_at, line};
+use super::{Passed, TraceLog, guid_at};
 
 /// The manager's callback as the proxied handler sees it: every callback forwarded unchanged
 /// and written with the manager's answer.
@@ -42,8 +42,7 @@ impl CallbackProxy {
         let mut state = self.log.lock();
         match event(answer.into()) {
             Some((event, text, recorded)) => {
-                let _ = state.engine.handle(&event);
-                state.fill(slot, line(&event, text.as_deref(), recorded));
+                state.fill_event(slot, &event, text.as_deref(), recorded);
             }
             None => state.fill(slot, "# boundary: a callback that could not be read".into()),
         }
@@ -141,8 +140,7 @@ impl ISyncMgrSynchronizeCallback_Impl for CallbackProxy_Impl {
             items: &ids,
         };
         let mut state = self.log.lock();
-        let _ = state.engine.handle(&event);
-        state.fill(slot, line(&event, None, unusual(answer.into())));
+        state.fill_event(slot, &event, None, unusual(answer.into()));
         state.boundary(findings);
         answer
     }

@@ -15,7 +15,7 @@ use crate::foreign::Findings;
 use crate::wide::fixed_to_string;
 
 use super::callback::CallbackProxy;
-use super::{Passed, TraceLog, guid_at, line};
+use super::{Passed, TraceLog, guid_at};
 
 /// A transparent proxy in front of any `ISyncMgrSynchronize`, writing the run to a [`TraceLog`]
 /// (see the module documentation).
@@ -116,8 +116,7 @@ impl TracingProxy {
         let answer = call();
         let (event, text) = event(answer.into());
         let mut state = self.log.lock();
-        let _ = state.engine.handle(&event);
-        state.fill(slot, line(&event, text.as_deref(), Some(answer.into())));
+        state.fill_event(slot, &event, text.as_deref(), Some(answer.into()));
         answer
     }
 
@@ -136,7 +135,7 @@ impl TracingProxy {
             let answer = call();
             self.log
                 .lock()
-                .fill(slot, line(entry, None, Some(answer.into())));
+                .fill_event(slot, entry, None, Some(answer.into()));
             return answer;
         }
         state.event(entry, None, None);
@@ -204,8 +203,7 @@ impl ISyncMgrSynchronize_Impl for TracingProxy_Impl {
             info: HandlerInfo::new(&name, flags),
         };
         let mut state = self.log.lock();
-        let _ = state.engine.handle(&event);
-        state.fill(slot, line(&event, Some(&name), Some(hr)));
+        state.fill_event(slot, &event, Some(&name), Some(hr));
         state.boundary(findings);
         answer
     }
@@ -251,8 +249,10 @@ impl ISyncMgrSynchronize_Impl for TracingProxy_Impl {
             items: &items,
         };
         let mut state = self.log.lock();
-        let _ = state.engine.handle(&event);
-        state.fill(slot, line(&event, None, Some(hr)));
+        state
+            .names
+            .name_items(infos.iter().map(|info| (info.id, info.name.as_str())));
+        state.fill_event(slot, &event, None, Some(hr));
         state.boundary(findings);
         if let Some(note) = note {
             state.push(note.to_owned());

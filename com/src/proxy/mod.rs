@@ -36,6 +36,7 @@ use std::collections::VecDeque;
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use mobsync::sim::TraceNames;
 use mobsync::trace::EventLine;
 use mobsync::{Config, Event, HResult, Instance};
 use windows_core::GUID;
@@ -73,6 +74,8 @@ impl core::fmt::Debug for TraceLog {
 struct LogState {
     /// The contract's engine over the events written: it decides how a call is written.
     engine: Instance,
+    /// The names ids are written with (the simulator's rules: `mobsync::sim::TraceNames`).
+    names: TraceNames,
     /// Lines not written yet: `None` is a line whose answer is not known yet.
     pending: VecDeque<Option<String>>,
     /// The id of `pending`'s front.
@@ -114,6 +117,7 @@ impl TraceLog {
         let log = Arc::new(Self {
             state: Mutex::new(LogState {
                 engine: Instance::with_config(config),
+                names: TraceNames::default(),
                 pending: VecDeque::new(),
                 first: 0,
                 out,
@@ -183,10 +187,47 @@ impl LogState {
         }
     }
 
-    /// Writes `event` (taken by the engine) with its string and answer.
+    /// Writes `event` (taken by the engine) with its string and answer, after the lines already
+    /// reserved.
     fn event(&mut self, event: &Event<'_>, text: Option<&str>, recorded: Option<HResult>) {
         let _ = self.engine.handle(event);
-        self.push(line(event, text, recorded));
+        let named = self.pending.is_empty();
+        let line = self.render(event, text, recorded, named);
+        self.push(line);
+    }
+
+    /// Writes `event` (taken by the engine) on the line reserved for it.
+    fn fill_event(
+        &mut self,
+        slot: Slot,
+        event: &Event<'_>,
+        text: Option<&str>,
+        recorded: Option<HResult>,
+    ) {
+        let _ = self.engine.handle(event);
+        let named = slot.0 == self.first;
+        let line = self.render(event, text, recorded, named);
+        self.fill(slot, line);
+    }
+
+    /// `event`'s line. Ids are written by name (TRACE.md declarations, declared on the lines
+    /// just before) only when the line is written at once — `named`: no line before it is still
+    /// waiting for its answer. A line written later could come before a declaration made
+    /// meanwhile, so it keeps its GUIDs, which read the same.
+    fn render(
+        &mut self,
+        event: &Event<'_>,
+        text: Option<&str>,
+        recorded: Option<HResult>,
+        named: bool,
+    ) -> String {
+        if !named {
+            return line(event, text, recorded, None);
+        }
+        let mut lines = Vec::new();
+        self.names.declare(event, &mut lines);
+        lines.push(line(event, text, recorded, Some(&self.names)));
+        lines.join("\n")
     }
 
     fn boundary(&mut self, findings: Findings) {
@@ -196,8 +237,16 @@ impl LogState {
     }
 }
 
-fn line(event: &Event<'_>, text: Option<&str>, recorded: Option<HResult>) -> String {
+fn line(
+    event: &Event<'_>,
+    text: Option<&str>,
+    recorded: Option<HResult>,
+    names: Option<&TraceNames>,
+) -> String {
     let mut line = EventLine::new(*event);
+    if let Some(names) = names {
+        line = line.names(names);
+    }
     if let Some(text) = text {
         line = line.text(text);
     }

@@ -1,0 +1,1 @@
+../../../examples/handlers/folder_mirror.rs
