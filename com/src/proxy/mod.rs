@@ -20,6 +20,11 @@
 //! A line whose answer is not known yet (a call still inside the handler) holds back the lines
 //! after it, so the log's order is the order in which events began.
 //!
+//! Items and error ids are written by name, as the simulator writes them
+//! ([`mobsync::sim::TraceNames`]: the names the handler enumerated, made valid and unique),
+//! each declared on the line before its first use. A line that waited for its answer while later
+//! lines were written keeps its GUIDs: a declaration may have come after its place.
+//!
 //! What the binary boundary itself breaks (a NULL pointer, a wrong `cbSize`, an unterminated
 //! string) is not an event: it is written as a `# boundary …` comment, which `mobsync check`
 //! ignores, and the call is forwarded anyway.
