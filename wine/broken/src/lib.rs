@@ -38,8 +38,11 @@ fn made(defect: Defect) -> Result<ISyncMgrSynchronize, HRESULT> {
         .map_err(|error| error.code())
 }
 
+/// How one class's objects are made.
+type Make = fn() -> Result<ISyncMgrSynchronize, HRESULT>;
+
 /// Every class this DLL serves: its CLSID, its defect and how to make one.
-pub const CLASSES: [(GUID, &str, fn() -> Result<ISyncMgrSynchronize, HRESULT>); 8] = [
+pub const CLASSES: [(GUID, &str, Make); 8] = [
     (clsid(0), "Conformant", || made(Defect::None)),
     (clsid(1), "CompletionThenFailure", || {
         made(Defect::CompletionThenFailure)

@@ -30,9 +30,9 @@ const S_FALSE: HRESULT = HRESULT(1);
 const REGDB_E_CLASSNOTREG: HRESULT = HRESULT(0x8004_0154_u32 as i32);
 
 /// The folder-mirror DLL's items (`com/examples/mirror_dll.rs`).
-const DOCUMENTS: ItemId = ItemId::from_u128(0x6295_df40_0000_4000_8000_0000_0000_D0C5);
-const PICTURES: ItemId = ItemId::from_u128(0x6295_df40_0000_4000_8000_0000_0000_F070);
-const MUSIC: ItemId = ItemId::from_u128(0x6295_df40_0000_4000_8000_0000_0003_051C);
+const DOCUMENTS: ItemId = ItemId::from_u128(0x6295_DF40_0000_4000_8000_0000_0000_D0C5);
+const PICTURES: ItemId = ItemId::from_u128(0x6295_DF40_0000_4000_8000_0000_0000_F070);
+const MUSIC: ItemId = ItemId::from_u128(0x6295_DF40_0000_4000_8000_0000_0003_051C);
 const FOLDERS: [(ItemId, &str); 3] = [
     (DOCUMENTS, "Documents"),
     (PICTURES, "Pictures"),
@@ -191,11 +191,14 @@ fn the_mirror_dll_logs_a_locked_folder_and_retries_it_through_show_error() {
     assert_unloads(MIRROR_DLL);
 }
 
+/// One callback: its name, the thread it came on and that thread's apartment.
+type Seen = (&'static str, u32, Result<i32, HRESULT>);
+
 /// Every callback a handler made: which, on which thread, in which apartment.
 #[implement(ISyncMgrSynchronizeCallback)]
 #[derive(Default)]
 struct Watcher {
-    seen: Mutex<Vec<(&'static str, u32, Result<i32, HRESULT>)>>,
+    seen: Mutex<Vec<Seen>>,
     changed: Condvar,
 }
 
@@ -277,10 +280,8 @@ fn r_com_thread_callbacks_arrive_from_the_handlers_worker_threads_which_com_did_
     assert_eq!(unsafe { handler.Synchronize(HWND::default()) }, S_OK);
     watcher.wait_for("SynchronizeCompleted");
     // SAFETY: NULL takes the callback back.
-    assert_eq!(
-        unsafe { handler.SetProgressCallback(core::ptr::null_mut()) },
-        S_OK
-    );
+    let hr = unsafe { handler.SetProgressCallback(core::ptr::null_mut()) };
+    assert_eq!(hr, S_OK);
     drop(handler);
     let seen = watcher.seen.lock().unwrap().clone();
     println!("callbacks (name, thread, apartment) with the STA on thread {sta}: {seen:?}");
@@ -314,10 +315,8 @@ fn r_com_out_handler_info_comes_from_the_task_allocator_and_cotaskmemfree_takes_
     for (clsid, dll) in [(MIRROR, MIRROR_DLL), (broken(0), BROKEN_DLL)] {
         let handler = create(&clsid).unwrap();
         // SAFETY: no cookie; GetHandlerInfo's window opens with Initialize.
-        assert_eq!(
-            unsafe { handler.Initialize(0, 0x203, 0, core::ptr::null()) },
-            S_OK
-        );
+        let hr = unsafe { handler.Initialize(0, 0x203, 0, core::ptr::null()) };
+        assert_eq!(hr, S_OK);
         let mut info: *mut SYNCMGRHANDLERINFO = core::ptr::null_mut();
         // SAFETY: a writable out-pointer.
         assert_eq!(unsafe { handler.GetHandlerInfo(&mut info) }, S_OK);
@@ -395,10 +394,9 @@ fn r_com_ref_counts_across_cocreateinstance_and_release_end_with_the_dll_unloade
 fn proxied(target: &GUID, name: &str, script: &Script) -> (SimReport, String) {
     let path = traces().join(format!("{name}.trace"));
     // SAFETY: the tests run one at a time; the proxy reads both in CreateInstance, below.
-    unsafe {
-        std::env::set_var("MOBSYNC_PROXY_TARGET", format!("{{{target:?}}}"));
-        std::env::set_var("MOBSYNC_PROXY_TRACE", &path);
-    }
+    unsafe { std::env::set_var("MOBSYNC_PROXY_TARGET", format!("{{{target:?}}}")) };
+    // SAFETY: as above.
+    unsafe { std::env::set_var("MOBSYNC_PROXY_TRACE", &path) };
     let report = run(&PROXY, script);
     // The log is complete once the proxy object is gone.
     eventually("the proxy released", || {
@@ -449,17 +447,16 @@ fn the_tracing_proxy_dll_standing_in_for_the_mirror_writes_traces_that_check_cle
     assert_unloads(MIRROR_DLL);
 }
 
+/// A CLSID no DLL registers.
+const UNREGISTERED: &str = "{00000000-0000-4000-8000-00000000DEAD}";
+
 #[test]
 fn the_proxy_dll_answers_create_instance_with_the_targets_failure() {
     let _sta = Apartment::single_threaded();
     // SAFETY: the tests run one at a time; read by the proxy's CreateInstance, below.
-    unsafe {
-        std::env::set_var(
-            "MOBSYNC_PROXY_TARGET",
-            "{00000000-0000-4000-8000-00000000DEAD}",
-        );
-        std::env::set_var("MOBSYNC_PROXY_TRACE", traces().join("unregistered.log"));
-    }
+    unsafe { std::env::set_var("MOBSYNC_PROXY_TARGET", UNREGISTERED) };
+    // SAFETY: as above.
+    unsafe { std::env::set_var("MOBSYNC_PROXY_TRACE", traces().join("unregistered.log")) };
     assert_eq!(create(&PROXY).err(), Some(REGDB_E_CLASSNOTREG));
     assert_unloads(PROXY_DLL);
 }
