@@ -31,7 +31,7 @@ use mobsync_com::{Handler, Journal, Options, dll};
 /// The handler's class id: what `DllGetClassObject` serves and what the registration names.
 const CLSID: GUID = GUID::from_u128(0x8f5a2c1e_0d4b_4e7a_9c3f_2b6d8e1a4c70);
 
-dll!(clsid: CLSID, create: create);
+dll!(clsid: CLSID, create: create, register: "Folder mirror");
 
 /// A new handler object, for each `IClassFactory::CreateInstance`: the user's Documents,
 /// Pictures and Music mirrored under `Mirror` in their profile.

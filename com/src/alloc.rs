@@ -8,10 +8,16 @@
 
 use core::ffi::c_void;
 
+/// ole32's task allocator (`link!` declares public items: kept in a private module).
 #[cfg(windows)]
-windows_core::link!("ole32.dll" "system" fn CoTaskMemAlloc(cb: usize) -> *mut c_void);
+mod ole32 {
+    use core::ffi::c_void;
+
+    windows_core::link!("ole32.dll" "system" fn CoTaskMemAlloc(cb: usize) -> *mut c_void);
+    windows_core::link!("ole32.dll" "system" fn CoTaskMemFree(pv: *const c_void));
+}
 #[cfg(windows)]
-windows_core::link!("ole32.dll" "system" fn CoTaskMemFree(pv: *const c_void));
+use ole32::{CoTaskMemAlloc, CoTaskMemFree};
 
 #[cfg(not(windows))]
 unsafe extern "C" {

@@ -73,8 +73,15 @@ mod object {
     /// for every call; aggregation is refused with CLASS_E_NOAGGREGATION.
     #[implement(IClassFactory)]
     pub struct ClassFactory {
-        create: fn() -> ISyncMgrSynchronize,
+        create: Create,
         _count: ObjectCount,
+    }
+
+    /// How a factory makes its objects.
+    #[derive(Clone, Copy)]
+    enum Create {
+        Always(fn() -> ISyncMgrSynchronize),
+        Fallible(fn() -> Result<ISyncMgrSynchronize, HRESULT>),
     }
 
     impl ClassFactory {
@@ -82,7 +89,18 @@ mod object {
         #[must_use]
         pub fn new(create: fn() -> ISyncMgrSynchronize) -> Self {
             Self {
-                create,
+                create: Create::Always(create),
+                _count: ObjectCount::new(),
+            }
+        }
+
+        /// A factory whose objects `create` makes or fails to make: its error is
+        /// `CreateInstance`'s answer (a proxy whose real handler is not registered answers
+        /// `REGDB_E_CLASSNOTREG`, say).
+        #[must_use]
+        pub fn fallible(create: fn() -> Result<ISyncMgrSynchronize, HRESULT>) -> Self {
+            Self {
+                create: Create::Fallible(create),
                 _count: ObjectCount::new(),
             }
         }
@@ -107,7 +125,14 @@ mod object {
                 if riid.is_null() {
                     return hr::E_INVALIDARG;
                 }
-                let object = (self.create)();
+                let object = match self.create {
+                    Create::Always(create) => create(),
+                    Create::Fallible(create) => match create() {
+                        Ok(object) => object,
+                        Err(error) if error.is_err() => return error,
+                        Err(_) => return hr::E_FAIL,
+                    },
+                };
                 // SAFETY: `riid` is the caller's IID and `out` its out-pointer; QueryInterface
                 // writes NULL or an AddRef'd interface there. `object`'s own reference is released
                 // when it drops.
@@ -146,6 +171,41 @@ pub unsafe fn get_class_object(
     ppv: *mut *mut c_void,
     create: fn() -> ISyncMgrSynchronize,
 ) -> HRESULT {
+    // SAFETY: the caller's contract, forwarded.
+    unsafe { serve(clsid, rclsid, riid, ppv, || ClassFactory::new(create)) }
+}
+
+/// [`get_class_object`] for a class whose objects may fail to be made: `create`'s error is
+/// `CreateInstance`'s answer. What [`dll!`]'s `try_create:` defines its export with.
+///
+/// # Safety
+///
+/// As [`get_class_object`].
+///
+/// [`dll!`]: crate::dll
+pub unsafe fn try_get_class_object(
+    clsid: &GUID,
+    rclsid: *const GUID,
+    riid: *const GUID,
+    ppv: *mut *mut c_void,
+    create: fn() -> Result<ISyncMgrSynchronize, HRESULT>,
+) -> HRESULT {
+    // SAFETY: the caller's contract, forwarded.
+    unsafe { serve(clsid, rclsid, riid, ppv, || ClassFactory::fallible(create)) }
+}
+
+/// `DllGetClassObject`'s body, for the factory `factory` makes.
+///
+/// # Safety
+///
+/// As [`get_class_object`].
+unsafe fn serve(
+    clsid: &GUID,
+    rclsid: *const GUID,
+    riid: *const GUID,
+    ppv: *mut *mut c_void,
+    factory: impl FnOnce() -> ClassFactory,
+) -> HRESULT {
     entry(|| {
         if ppv.is_null() {
             return hr::E_INVALIDARG;
@@ -160,14 +220,14 @@ pub unsafe fn get_class_object(
         if requested != *clsid {
             return hr::CLASS_E_CLASSNOTAVAILABLE;
         }
-        let factory: IClassFactory = ClassFactory::new(create).into();
+        let factory: IClassFactory = factory().into();
         // SAFETY: as in CreateInstance: QueryInterface writes NULL or an AddRef'd interface.
         unsafe { factory.query(riid, ppv) }
     })
 }
 
-/// Defines a handler DLL's two COM entry points, `DllGetClassObject` and `DllCanUnloadNow`, for
-/// one handler class: its CLSID and how to make one object.
+/// Defines a handler DLL's COM entry points for one handler class: its CLSID and how to make
+/// one object.
 ///
 /// ```ignore
 /// // In a crate with `crate-type = ["cdylib"]`:
@@ -178,12 +238,32 @@ pub unsafe fn get_class_object(
 /// mobsync_com::dll!(clsid: CLSID_MIRROR, create: || Handler::new(Mirror::default()));
 /// ```
 ///
-/// `create` is called once per `CreateInstance`; it may return a [`Handler`](crate::Handler) or
-/// any value that converts into `ISyncMgrSynchronize`. The macro defines nothing else, so a
-/// module may add `DllRegisterServer` of its own.
+/// - `create: f` — `f()` is called once per `CreateInstance`; it may return a
+///   [`Handler`](crate::Handler) or any value that converts into `ISyncMgrSynchronize`.
+/// - `try_create: f` instead — `f()` answers `Result<T, HRESULT>`; its error is
+///   `CreateInstance`'s answer (a proxy DLL whose real handler cannot be created, say).
+/// - `register: "Name"`, optional, after either — also defines `DllRegisterServer` and
+///   `DllUnregisterServer`, which write and remove the keys of CONTRACT §9 for
+///   the DLL's own path, apartment-threaded, shown as `Name`
+///   ([`register::Registration::install`](crate::register::Registration::install)): what
+///   `regsvr32 handler.dll` and `regsvr32 /u handler.dll` call (off Windows they answer
+///   E_NOTIMPL).
+///
+/// The macro defines `DllGetClassObject` and `DllCanUnloadNow` (and the two registration
+/// entry points if asked), nothing else.
 #[macro_export]
 macro_rules! dll {
-    (clsid: $clsid:expr, create: $create:expr $(,)?) => {
+    (clsid: $clsid:expr, create: $create:expr $(, register: $name:expr)? $(,)?) => {
+        $crate::dll!(@define $clsid, get_class_object,
+            $crate::abi::ISyncMgrSynchronize,
+            { ::core::convert::Into::into(($create)()) } $(, $name)?);
+    };
+    (clsid: $clsid:expr, try_create: $create:expr $(, register: $name:expr)? $(,)?) => {
+        $crate::dll!(@define $clsid, try_get_class_object,
+            ::core::result::Result<$crate::abi::ISyncMgrSynchronize, $crate::windows_core::HRESULT>,
+            { ($create)().map(::core::convert::Into::into) } $(, $name)?);
+    };
+    (@define $clsid:expr, $serve:ident, $made:ty, { $($make:tt)* }) => {
         /// The handler class's factory (COM's in-process server entry point).
         ///
         /// # Safety
@@ -197,20 +277,14 @@ macro_rules! dll {
         ) -> $crate::windows_core::HRESULT {
             // Named so as not to shadow the caller's items: `clsid: CLSID, create: create`
             // must name the caller's constant and function.
-            fn __mobsync_create() -> $crate::abi::ISyncMgrSynchronize {
-                ::core::convert::Into::into(($create)())
+            fn __mobsync_create() -> $made {
+                $($make)*
             }
             const __MOBSYNC_CLSID: $crate::windows_core::GUID = $clsid;
             // SAFETY: forwarded from COM's contract for DllGetClassObject, which this function's
             // caller upholds.
             unsafe {
-                $crate::factory::get_class_object(
-                    &__MOBSYNC_CLSID,
-                    rclsid,
-                    riid,
-                    ppv,
-                    __mobsync_create,
-                )
+                $crate::factory::$serve(&__MOBSYNC_CLSID, rclsid, riid, ppv, __mobsync_create)
             }
         }
 
@@ -218,6 +292,24 @@ macro_rules! dll {
         #[unsafe(no_mangle)]
         pub extern "system" fn DllCanUnloadNow() -> $crate::windows_core::HRESULT {
             $crate::factory::can_unload_now()
+        }
+    };
+    (@define $clsid:expr, $serve:ident, $made:ty, { $($make:tt)* }, $name:expr) => {
+        $crate::dll!(@define $clsid, $serve, $made, { $($make)* });
+
+        /// Registers the handler class for this DLL's path (what `regsvr32` calls; E_NOTIMPL
+        /// off Windows).
+        #[unsafe(no_mangle)]
+        pub extern "system" fn DllRegisterServer() -> $crate::windows_core::HRESULT {
+            let here: extern "system" fn() -> $crate::windows_core::HRESULT = DllRegisterServer;
+            $crate::register::register_server(&$clsid, $name, here as *const ::core::ffi::c_void)
+        }
+
+        /// Removes the handler class's registration (what `regsvr32 /u` calls; E_NOTIMPL off
+        /// Windows).
+        #[unsafe(no_mangle)]
+        pub extern "system" fn DllUnregisterServer() -> $crate::windows_core::HRESULT {
+            $crate::register::unregister_server(&$clsid)
         }
     };
 }

@@ -192,9 +192,16 @@
 //! ```
 //!
 //! `examples/mirror_dll.rs` is such a DLL around the folder-mirror handler, built by CI (on
-//! Linux as a shared object with the same two exports). Build for Windows with
+//! Linux as a shared object with the same exports). Build for Windows with
 //! `cargo build --release --target x86_64-pc-windows-msvc` (or `-gnu`, or `i686-…`: the
-//! structs' layouts are asserted for 64- and 32-bit targets).
+//! structs' layouts are asserted for 64- and 32-bit targets). CI builds it for
+//! `x86_64-pc-windows-gnu` and runs it under Wine (`wine/run`): registered with `regsvr32`,
+//! created by `CoCreateInstance` and driven through whole runs.
+//!
+//! `dll!(clsid: …, create: …, register: "Name")` also defines `DllRegisterServer` and
+//! `DllUnregisterServer` (what `regsvr32` and `regsvr32 /u` call), which write and remove
+//! CONTRACT §9's keys for the DLL's own path; `try_create:` instead of `create:` takes a function
+//! answering `Result<_, HRESULT>`, whose error is `CreateInstance`'s answer.
 //!
 //! ## 5. Registration
 //!
@@ -270,11 +277,15 @@
 //! const PROXY: GUID = GUID::from_u128(0x7a1e0c3d_5b2f_4c8e_9d01_3e5f7a9b1c2d); // the proxy's own
 //! const REAL: GUID = GUID::from_u128(0x11223344_5566_7788_99aa_bbccddeeff00); // under test
 //!
-//! dll!(clsid: PROXY, create: || {
-//!     let log = TraceLog::new(std::fs::File::create(r"C:\traces\handler.trace").unwrap());
-//!     TracingProxy::from_clsid(&REAL, log).unwrap()
-//! });
+//! dll!(clsid: PROXY, try_create: || {
+//!     let file = std::fs::File::create(r"C:\traces\handler.trace").map_err(|_| E_FAIL)?;
+//!     // REGDB_E_CLASSNOTREG, say, is CreateInstance's answer when REAL is not registered.
+//!     TracingProxy::from_clsid(&REAL, TraceLog::new(file))
+//! }, register: "Tracing proxy");
 //! ```
+//!
+//! `wine/proxy` is such a DLL, run by CI under Wine in front of the folder-mirror DLL and of
+//! deliberately broken ones.
 //!
 //! To switch the manager to the proxy: register the proxy DLL under its CLSID (`mobsync register
 //! --clsid PROXY --dll proxy.dll --name …`, which also adds PROXY to the manager's `Handlers`

@@ -22,10 +22,12 @@
 //! # Ok::<(), mobsync_com::register::RegistrationError>(())
 //! ```
 
+use core::ffi::c_void;
 use std::fmt::{self, Write as _};
 use std::str::FromStr;
 
 use mobsync::Guid;
+use windows_core::{GUID, HRESULT};
 
 /// The path of the manager's handler list, under `HKEY_LOCAL_MACHINE`.
 pub const HANDLERS_KEY: &str = r"SOFTWARE\Microsoft\Windows\CurrentVersion\Syncmgr\Handlers";
@@ -229,6 +231,235 @@ impl Registration {
             let _ = write!(out, "\r\n[-{path}]\r\n");
         }
         out
+    }
+}
+
+impl Registration {
+    /// Writes the keys of [`Registration::keys`] to the registry (Windows; an administrator's
+    /// right to `HKEY_LOCAL_MACHINE` is needed), creating what is missing.
+    ///
+    /// # Errors
+    ///
+    /// The first failing registry call, as `HRESULT_FROM_WIN32` of its error; E_NOTIMPL off
+    /// Windows, where there is no registry.
+    pub fn install(&self) -> Result<(), HRESULT> {
+        #[cfg(windows)]
+        {
+            for key in self.keys() {
+                win32::write_key(&key)?;
+            }
+            Ok(())
+        }
+        #[cfg(not(windows))]
+        Err(crate::hr::E_NOTIMPL)
+    }
+
+    /// Deletes the keys of [`Registration::removed_keys`] with everything below them; a key
+    /// already missing is not an error.
+    ///
+    /// # Errors
+    ///
+    /// As [`Registration::install`].
+    pub fn uninstall(&self) -> Result<(), HRESULT> {
+        #[cfg(windows)]
+        {
+            for path in self.removed_keys() {
+                win32::delete_tree(&path)?;
+            }
+            Ok(())
+        }
+        #[cfg(not(windows))]
+        Err(crate::hr::E_NOTIMPL)
+    }
+}
+
+/// `DllRegisterServer`'s body, which [`dll!`](crate::dll)'s `register:` defines: the class
+/// `clsid`, served by the module that holds the address `in_module` (the DLL's own path, from
+/// `GetModuleFileNameW`), apartment-threaded, shown as `name`.
+pub fn register_server(clsid: &GUID, name: &str, in_module: *const c_void) -> HRESULT {
+    crate::entry(|| {
+        #[cfg(windows)]
+        let dll = match win32::module_path(in_module) {
+            Ok(dll) => dll,
+            Err(error) => return error,
+        };
+        #[cfg(not(windows))]
+        let dll = {
+            let _ = in_module;
+            String::new()
+        };
+        match Registration::new(Guid::from(*clsid), &dll, name) {
+            Ok(registration) => registration.install().err().unwrap_or(crate::hr::S_OK),
+            #[cfg(windows)]
+            Err(_) => crate::hr::E_INVALIDARG,
+            #[cfg(not(windows))]
+            Err(_) => crate::hr::E_NOTIMPL,
+        }
+    })
+}
+
+/// `DllUnregisterServer`'s body: removes the class `clsid`'s keys.
+pub fn unregister_server(clsid: &GUID) -> HRESULT {
+    crate::entry(|| {
+        let registration = Registration {
+            clsid: Guid::from(*clsid),
+            dll: String::new(),
+            name: String::new(),
+            threading: ThreadingModel::default(),
+        };
+        registration.uninstall().err().unwrap_or(crate::hr::S_OK)
+    })
+}
+
+/// The registry and module calls, from advapi32 and kernel32.
+#[cfg(windows)]
+mod win32 {
+    use core::ffi::c_void;
+
+    use windows_core::HRESULT;
+
+    use super::Key;
+
+    windows_core::link!("advapi32.dll" "system" fn RegCreateKeyExW(
+        hkey: isize, subkey: *const u16, reserved: u32, class: *const u16, options: u32,
+        sam: u32, security: *const c_void, result: *mut isize, disposition: *mut u32) -> u32);
+    windows_core::link!("advapi32.dll" "system" fn RegSetValueExW(
+        hkey: isize, name: *const u16, reserved: u32, kind: u32, data: *const u8, size: u32)
+        -> u32);
+    windows_core::link!("advapi32.dll" "system" fn RegCloseKey(hkey: isize) -> u32);
+    windows_core::link!("advapi32.dll" "system" fn RegDeleteTreeW(hkey: isize, subkey: *const u16)
+        -> u32);
+    windows_core::link!("kernel32.dll" "system" fn GetModuleHandleExW(
+        flags: u32, name: *const u16, module: *mut isize) -> i32);
+    windows_core::link!("kernel32.dll" "system" fn GetModuleFileNameW(
+        module: isize, name: *mut u16, size: u32) -> u32);
+    windows_core::link!("kernel32.dll" "system" fn GetLastError() -> u32);
+
+    // The predefined keys are sign-extended 32-bit values.
+    const HKEY_CLASSES_ROOT: isize = 0x8000_0000_u32 as i32 as isize;
+    const HKEY_LOCAL_MACHINE: isize = 0x8000_0002_u32 as i32 as isize;
+    const KEY_WRITE: u32 = 0x0002_0006;
+    const REG_SZ: u32 = 1;
+    const ERROR_FILE_NOT_FOUND: u32 = 2;
+    const GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT: u32 = 0x2;
+    const GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS: u32 = 0x4;
+
+    /// `HRESULT_FROM_WIN32`.
+    fn from_win32(error: u32) -> HRESULT {
+        if error == 0 {
+            crate::hr::S_OK
+        } else {
+            HRESULT(((error & 0xFFFF) | 0x8007_0000) as i32)
+        }
+    }
+
+    fn wide(text: &str) -> Vec<u16> {
+        text.encode_utf16().chain(Some(0)).collect()
+    }
+
+    /// A full key path as its predefined root and the path below it.
+    fn split(path: &str) -> Result<(isize, Vec<u16>), HRESULT> {
+        let (root, below) = path.split_once('\\').ok_or(crate::hr::E_INVALIDARG)?;
+        let root = match root {
+            "HKEY_CLASSES_ROOT" => HKEY_CLASSES_ROOT,
+            "HKEY_LOCAL_MACHINE" => HKEY_LOCAL_MACHINE,
+            _ => return Err(crate::hr::E_INVALIDARG),
+        };
+        Ok((root, wide(below)))
+    }
+
+    pub(super) fn write_key(key: &Key) -> Result<(), HRESULT> {
+        let (root, below) = split(&key.path)?;
+        let mut hkey: isize = 0;
+        // SAFETY: a predefined root, a NUL-terminated path, no class or security descriptor,
+        // and a writable out-pointer for the key.
+        let error = unsafe {
+            RegCreateKeyExW(
+                root,
+                below.as_ptr(),
+                0,
+                core::ptr::null(),
+                0,
+                KEY_WRITE,
+                core::ptr::null(),
+                &mut hkey,
+                core::ptr::null_mut(),
+            )
+        };
+        if error != 0 {
+            return Err(from_win32(error));
+        }
+        let mut result = Ok(());
+        for (name, value) in &key.values {
+            let name = name.map(wide);
+            let data = wide(value);
+            let size = u32::try_from(data.len() * 2).map_err(|_| crate::hr::E_INVALIDARG)?;
+            // SAFETY: an open key; the name is NULL (the default value) or NUL-terminated; the
+            // data is `size` bytes of a NUL-terminated UTF-16 string.
+            let error = unsafe {
+                RegSetValueExW(
+                    hkey,
+                    name.as_ref()
+                        .map_or(core::ptr::null(), |name| name.as_ptr()),
+                    0,
+                    REG_SZ,
+                    data.as_ptr().cast(),
+                    size,
+                )
+            };
+            if error != 0 {
+                result = Err(from_win32(error));
+                break;
+            }
+        }
+        // SAFETY: the key opened above, closed once.
+        let _ = unsafe { RegCloseKey(hkey) };
+        result
+    }
+
+    pub(super) fn delete_tree(path: &str) -> Result<(), HRESULT> {
+        let (root, below) = split(path)?;
+        // SAFETY: a predefined root and a NUL-terminated path.
+        match unsafe { RegDeleteTreeW(root, below.as_ptr()) } {
+            0 | ERROR_FILE_NOT_FOUND => Ok(()),
+            error => Err(from_win32(error)),
+        }
+    }
+
+    /// The path of the module holding the address `in_module`.
+    pub(super) fn module_path(in_module: *const c_void) -> Result<String, HRESULT> {
+        let mut module: isize = 0;
+        // SAFETY: FROM_ADDRESS takes any address as the "name"; UNCHANGED_REFCOUNT takes no
+        // reference to release; `module` is a writable out-pointer.
+        let found = unsafe {
+            GetModuleHandleExW(
+                GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS
+                    | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                in_module.cast(),
+                &mut module,
+            )
+        };
+        if found == 0 {
+            // SAFETY: no precondition.
+            return Err(from_win32(unsafe { GetLastError() }));
+        }
+        let mut buffer = vec![0_u16; 260];
+        loop {
+            let capacity = u32::try_from(buffer.len()).map_err(|_| crate::hr::E_OUTOFMEMORY)?;
+            // SAFETY: a module handle of this process and a buffer of `capacity` characters.
+            let length = unsafe { GetModuleFileNameW(module, buffer.as_mut_ptr(), capacity) };
+            if length == 0 {
+                // SAFETY: no precondition.
+                return Err(from_win32(unsafe { GetLastError() }));
+            }
+            if length < capacity {
+                let length = usize::try_from(length).map_err(|_| crate::hr::E_FAIL)?;
+                return String::from_utf16(buffer.get(..length).unwrap_or_default())
+                    .map_err(|_| crate::hr::E_INVALIDARG);
+            }
+            // Truncated (ERROR_INSUFFICIENT_BUFFER): a longer buffer.
+            buffer.resize(buffer.len() * 2, 0);
+        }
     }
 }
 

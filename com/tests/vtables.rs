@@ -237,6 +237,43 @@ fn the_class_factory_makes_guarded_handlers_and_refuses_aggregation() {
     assert_all_released();
 }
 
+/// REGDB_E_CLASSNOTREG: what a proxy whose real handler is not registered gets.
+const REGDB_E_CLASSNOTREG: HRESULT = HRESULT(0x8004_0154_u32 as i32);
+
+#[test]
+fn a_fallible_class_factory_answers_create_instance_with_its_error_and_out_null() {
+    let _counting = counting();
+    let failing: IClassFactory = ClassFactory::fallible(|| Err(REGDB_E_CLASSNOTREG)).into();
+    let mut out = common::sentinel();
+    // SAFETY: valid pointers, no outer object.
+    let answer = unsafe {
+        failing.CreateInstance(core::ptr::null_mut(), &ISyncMgrSynchronize::IID, &mut out)
+    };
+    assert_eq!((answer, out), (REGDB_E_CLASSNOTREG, core::ptr::null_mut()));
+    let making: IClassFactory = ClassFactory::fallible(|| Ok(create())).into();
+    let mut out = common::sentinel();
+    // SAFETY: as above.
+    let answer = unsafe {
+        making.CreateInstance(core::ptr::null_mut(), &ISyncMgrSynchronize::IID, &mut out)
+    };
+    assert_eq!(answer, hr::S_OK);
+    // SAFETY: S_OK hands out one reference, released here.
+    drop(unsafe { ISyncMgrSynchronize::from_raw(out) });
+    drop((failing, making));
+    assert_all_released();
+}
+
+/// (On Windows they write the real registry: tested under Wine by `wine/run`.)
+#[cfg(not(windows))]
+#[test]
+fn off_windows_the_registration_entry_points_answer_e_notimpl() {
+    let here = 0_u8;
+    let address: *const c_void = (&raw const here).cast();
+    let register = mobsync_com::register::register_server(&CLSID_TEST, "Mirror", address);
+    let unregister = mobsync_com::register::unregister_server(&CLSID_TEST);
+    assert_eq!((register, unregister), (hr::E_NOTIMPL, hr::E_NOTIMPL));
+}
+
 const CLSID_TEST: GUID = GUID::from_u128(0x8f5a2c1e_0d4b_4e7a_9c3f_2b6d8e1a4c70);
 
 /// Named as a DLL would name them: the macro's own items must not shadow `CLSID` and `create`
