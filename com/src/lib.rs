@@ -339,6 +339,7 @@ pub mod factory;
 mod foreign;
 pub mod guard;
 mod handler;
+mod incoming;
 mod journal;
 mod lock;
 mod proxy;

@@ -164,7 +164,7 @@ impl<H: SyncHandler + Send + 'static> Handler<H> {
         // SAFETY: `out` is NULL or the caller's writable out-pointer.
         unsafe { clear(out) };
         // SAFETY: `item` is NULL or the caller's REFGUID.
-        let id = unsafe { guid_at(item) };
+        let id = unsafe { incoming::guid(item) };
         let probe = Event::GetItemObject {
             item: id.map_or(ItemId::NULL, ItemId::from),
         };
@@ -242,17 +242,10 @@ impl<H: SyncHandler + Send + 'static> Handler<H> {
         if let Err(hr) = self.window(&probe) {
             return hr;
         }
-        if ids.is_null() && count > 0 {
+        // SAFETY: the manager passes NULL or `count` readable GUIDs.
+        let Some(items) = (unsafe { incoming::ids(ids, count) }) else {
             return self.null_pointer(EventKind::PrepareForSync, "item list with a non-zero count");
-        }
-        let items: Vec<ItemId> = (0..count as usize)
-            .map(|i| {
-                let at = ids.wrapping_add(i);
-                // SAFETY: the manager passes `count` readable GUIDs at the non-NULL `ids`, and
-                // `i < count`.
-                ItemId::from(unsafe { at.read_unaligned() })
-            })
-            .collect();
+        };
         let event = Event::PrepareForSync {
             items: &items,
             reserved,
@@ -264,7 +257,7 @@ impl<H: SyncHandler + Send + 'static> Handler<H> {
 
     pub(super) fn set_item_status(&self, item: *const GUID, status: u32) -> HRESULT {
         // SAFETY: `item` is NULL or the caller's REFGUID.
-        let Some(id) = (unsafe { guid_at(item) }) else {
+        let Some(id) = (unsafe { incoming::guid(item) }) else {
             let probe = Event::SetItemStatus {
                 item: ItemId::NULL,
                 status,

@@ -26,6 +26,7 @@ use crate::alloc::task_alloc;
 use crate::enumerator::ItemEnumerator;
 use crate::factory::ObjectCount;
 use crate::guard::{Core, GuardedSink, Inside, Manager, trace_line};
+use crate::incoming;
 use crate::journal::Journal;
 use crate::lock::Exclusive;
 use crate::wide::fill_fixed;
@@ -186,16 +187,6 @@ fn panic_message(payload: &(dyn Any + Send)) -> &str {
         .copied()
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("(not a string)")
-}
-
-/// Reads a `REFGUID` (NULL: `None`).
-///
-/// # Safety
-///
-/// `ptr` is NULL or points to a readable GUID.
-unsafe fn guid_at(ptr: *const GUID) -> Option<GUID> {
-    // SAFETY: the caller guarantees a non-NULL `ptr` points to a GUID; it may be unaligned.
-    (!ptr.is_null()).then(|| unsafe { ptr.read_unaligned() })
 }
 
 /// Writes NULL to an out-pointer, if there is one.
@@ -428,7 +419,7 @@ impl<H: SyncHandler + Send + 'static> ISyncMgrSynchronize_Impl for Handler_Impl<
     unsafe fn ShowProperties(&self, parent: HWND, item: *const GUID) -> HRESULT {
         entry(|| {
             // SAFETY: `item` is NULL or the caller's REFGUID.
-            let id = unsafe { guid_at(item) };
+            let id = unsafe { incoming::guid(item) };
             let probe = Event::ShowProperties {
                 item: id.map_or(ItemId::NULL, ItemId::from),
             };
@@ -480,7 +471,7 @@ impl<H: SyncHandler + Send + 'static> ISyncMgrSynchronize_Impl for Handler_Impl<
     unsafe fn ShowError(&self, parent: HWND, error: *const GUID) -> HRESULT {
         entry(|| {
             // SAFETY: `error` is NULL or the caller's REFGUID.
-            let id = unsafe { guid_at(error) };
+            let id = unsafe { incoming::guid(error) };
             let error = id.map_or(ErrorId::NULL, ErrorId::from);
             let probe = Event::ShowError { error };
             if let Err(hr) = self.window(&probe) {

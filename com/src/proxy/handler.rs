@@ -3,7 +3,7 @@
 use core::ffi::c_void;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use mobsync::{Event, HResult, HandlerInfo, ItemId, Method, SyncMgrFlags, SyncMgrItem};
+use mobsync::{Event, HResult, HandlerInfo, Method, SyncMgrFlags, SyncMgrItem};
 use windows_core::{GUID, HRESULT, Interface, implement};
 
 use crate::abi::{
@@ -12,10 +12,11 @@ use crate::abi::{
 };
 use crate::factory::ObjectCount;
 use crate::foreign::Findings;
+use crate::incoming;
 use crate::wide::fixed_to_string;
 
 use super::callback::CallbackProxy;
-use super::{Passed, TraceLog, guid_at};
+use super::{Passed, TraceLog};
 
 /// A transparent proxy in front of any `ISyncMgrSynchronize`, writing the run to a [`TraceLog`]
 /// (see the module documentation).
@@ -267,7 +268,7 @@ impl ISyncMgrSynchronize_Impl for TracingProxy_Impl {
         out: *mut *mut c_void,
     ) -> HRESULT {
         // SAFETY: the caller passes NULL or a readable id.
-        let id = unsafe { guid_at(item) };
+        let id = unsafe { id_at(item) };
         self.one_line(
             // SAFETY: forwarded unchanged.
             || unsafe { self.handler().GetItemObject(item, riid, out) },
@@ -277,7 +278,7 @@ impl ISyncMgrSynchronize_Impl for TracingProxy_Impl {
 
     unsafe fn ShowProperties(&self, parent: HWND, item: *const GUID) -> HRESULT {
         // SAFETY: the caller passes NULL or a readable id.
-        let id = unsafe { guid_at(item) };
+        let id = unsafe { id_at(item) };
         let entry = Event::ShowProperties { item: id.into() };
         // SAFETY: forwarded unchanged.
         self.two_lines(&entry, Method::ShowProperties, || unsafe {
@@ -326,14 +327,9 @@ impl ISyncMgrSynchronize_Impl for TracingProxy_Impl {
         parent: HWND,
         reserved: u32,
     ) -> HRESULT {
-        let ids: Vec<ItemId> = if items.is_null() {
-            Vec::new()
-        } else {
-            (0..count as usize)
-                // SAFETY: the caller passes `count` readable ids.
-                .map(|i| ItemId::from(unsafe { items.wrapping_add(i).read_unaligned() }))
-                .collect()
-        };
+        // SAFETY: the caller passes NULL or `count` readable ids; a NULL list is written as
+        // an empty one (the call is forwarded as it was).
+        let ids = unsafe { incoming::ids(items, count) }.unwrap_or_default();
         let entry = Event::PrepareForSync {
             items: &ids,
             reserved,
@@ -354,7 +350,7 @@ impl ISyncMgrSynchronize_Impl for TracingProxy_Impl {
 
     unsafe fn SetItemStatus(&self, item: *const GUID, status: u32) -> HRESULT {
         // SAFETY: the caller passes NULL or a readable id.
-        let id = unsafe { guid_at(item) };
+        let id = unsafe { id_at(item) };
         self.one_line(
             // SAFETY: forwarded unchanged.
             || unsafe { self.handler().SetItemStatus(item, status) },
@@ -372,11 +368,22 @@ impl ISyncMgrSynchronize_Impl for TracingProxy_Impl {
 
     unsafe fn ShowError(&self, parent: HWND, error: *const GUID) -> HRESULT {
         // SAFETY: the caller passes NULL or a readable id.
-        let id = unsafe { guid_at(error) };
+        let id = unsafe { id_at(error) };
         let entry = Event::ShowError { error: id.into() };
         // SAFETY: forwarded unchanged.
         self.two_lines(&entry, Method::ShowError, || unsafe {
             self.handler().ShowError(parent, error)
         })
     }
+}
+
+/// A GUID argument, GUID_NULL for NULL (the line then shows `null`; the call is forwarded as it
+/// was).
+///
+/// # Safety
+///
+/// `ptr` is NULL or points to a readable GUID.
+unsafe fn id_at(ptr: *const GUID) -> GUID {
+    // SAFETY: the caller's contract.
+    unsafe { incoming::guid(ptr) }.unwrap_or(GUID::zeroed())
 }

@@ -44,7 +44,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 use mobsync::sim::TraceNames;
 use mobsync::trace::EventLine;
 use mobsync::{Config, Event, HResult, Instance};
-use windows_core::GUID;
 
 use crate::foreign::Findings;
 
@@ -271,18 +270,3 @@ struct Passed<T>(T);
 unsafe impl<T> Send for Passed<T> {}
 // SAFETY: as above: shared access only ever makes the caller's own call, on the caller's thread.
 unsafe impl<T> Sync for Passed<T> {}
-
-/// A GUID argument, GUID_NULL for NULL (the line then shows `null`; the call is forwarded as it
-/// was).
-///
-/// # Safety
-///
-/// `ptr` is NULL or points to a readable GUID.
-pub(super) unsafe fn guid_at(ptr: *const GUID) -> GUID {
-    if ptr.is_null() {
-        GUID::zeroed()
-    } else {
-        // SAFETY: the caller's contract.
-        unsafe { ptr.read_unaligned() }
-    }
-}
