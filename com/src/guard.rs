@@ -171,14 +171,7 @@ pub(crate) fn trace_line(
     text: Option<&str>,
     recorded: Option<HResult>,
 ) -> String {
-    let mut line = EventLine::new(*event);
-    if let Some(text) = text {
-        line = line.text(text);
-    }
-    if let Some(hr) = recorded {
-        line = line.recorded(hr);
-    }
-    line.to_string()
+    EventLine::with(*event, text, recorded).to_string()
 }
 
 /// The sink of the [`Callback`](mobsync::sim::Callback)s a guarded handler gets.

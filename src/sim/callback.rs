@@ -529,15 +529,9 @@ fn line(
     recorded: Option<HResult>,
     names: &dyn IdNames,
 ) -> String {
-    let line = EventLine::new(event).names(names);
-    let line = match text {
-        Some(text) => line.text(text),
-        None => line,
-    };
-    match recorded {
-        Some(hr) => line.recorded(hr).to_string(),
-        None => line.to_string(),
-    }
+    EventLine::with(event, text, recorded)
+        .names(names)
+        .to_string()
 }
 
 /// The `=> HR` of a Progress line: the manager's answer, written only when it cancels.

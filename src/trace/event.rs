@@ -217,11 +217,7 @@ impl std::fmt::Display for TraceEvent {
         };
         let answer = self.recorded.unwrap_or(HResult::S_OK);
         self.call.with_event(answer, |&event| {
-            let line = EventLine::new(event).text(&name);
-            match self.recorded {
-                Some(hr) => write!(f, "{}", line.recorded(hr)),
-                None => write!(f, "{line}"),
-            }
+            write!(f, "{}", EventLine::with(event, Some(&name), self.recorded))
         })
     }
 }

@@ -103,6 +103,26 @@ impl<'a> EventLine<'a> {
         }
     }
 
+    /// The line of `event` with its string and its `=> HR`, each when given: [`EventLine::new`]
+    /// with [`EventLine::text`] and [`EventLine::recorded`] for the `Some`s.
+    ///
+    /// ```
+    /// use mobsync::trace::EventLine;
+    /// use mobsync::{Event, HResult};
+    ///
+    /// let sync = Event::Synchronize;
+    /// assert_eq!(EventLine::with(sync, None, Some(HResult::S_OK)).to_string(), "Synchronize => S_OK");
+    /// ```
+    #[must_use]
+    pub const fn with(event: Event<'a>, text: Option<&'a str>, recorded: Option<HResult>) -> Self {
+        Self {
+            event,
+            text,
+            recorded,
+            names: None,
+        }
+    }
+
     /// Writes every id `names` names by its name instead of its GUID (GUID_NULL stays `null` or
     /// a GUID); see [`IdNames`].
     ///

@@ -247,16 +247,11 @@ fn line(
     recorded: Option<HResult>,
     names: Option<&TraceNames>,
 ) -> String {
-    let mut line = EventLine::new(*event);
-    if let Some(names) = names {
-        line = line.names(names);
-    }
-    if let Some(text) = text {
-        line = line.text(text);
-    }
-    if let Some(hr) = recorded {
-        line = line.recorded(hr);
-    }
+    let line = EventLine::with(*event, text, recorded);
+    let line = match names {
+        Some(names) => line.names(names),
+        None => line,
+    };
     line.to_string()
 }
 
