@@ -10,58 +10,18 @@ mod common;
 mod folder_mirror;
 #[path = "raw/mod.rs"]
 mod raw;
-
-use std::fs;
-use std::path::PathBuf;
+#[path = "../../tests/support/tree.rs"]
+mod tree;
 
 use common::{as_raw, assert_all_released, counting, guid};
-use folder_mirror::{Folder, FolderMirror, LOCK};
+use folder_mirror::FolderMirror;
 use mobsync::{Config, Fault, ItemId, Profile, Rule, SyncMgrStatus};
 use mobsync_com::{Handler, Journal, Options};
 use raw::abi::{S_FALSE, S_SYNCMGR_CANCELALL, S_SYNCMGR_CANCELITEM};
 use raw::manager::{RawManager, RawReport, RawScript, SkipWindow};
-
-const DOCS: ItemId = ItemId::from_u128(0xD0C5);
-const PHOTOS: ItemId = ItemId::from_u128(0xF070);
-const MUSIC: ItemId = ItemId::from_u128(0x3051C);
-
-/// Three folders of three files under a fresh temporary directory.
-struct Tree {
-    root: PathBuf,
-    folders: Vec<Folder>,
-}
+use tree::{DOCS, MUSIC, PHOTOS, Tree};
 
 impl Tree {
-    fn new(test: &str) -> Self {
-        let root = std::env::temp_dir().join(format!("mobsync-com-{test}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&root);
-        let mut folders = Vec::new();
-        for (id, name) in [(DOCS, "docs"), (PHOTOS, "photos"), (MUSIC, "music")] {
-            let source = root.join("src").join(name);
-            fs::create_dir_all(&source).unwrap();
-            for n in 0..3 {
-                fs::write(source.join(format!("{n}.txt")), name.repeat(n + 1)).unwrap();
-            }
-            folders.push(Folder {
-                id,
-                name: name.to_owned(),
-                source,
-                target: root.join("dst").join(name),
-            });
-        }
-        Self { root, folders }
-    }
-
-    fn lock(&self, item: ItemId) {
-        let folder = self.folders.iter().find(|f| f.id == item).unwrap();
-        fs::write(folder.source.join(LOCK), b"").unwrap();
-    }
-
-    fn copied(&self, item: ItemId) -> usize {
-        let folder = self.folders.iter().find(|f| f.id == item).unwrap();
-        fs::read_dir(&folder.target).map_or(0, |d| d.count())
-    }
-
     /// One whole run of the raw manager on the guarded folder mirror; the journal afterwards.
     fn run(&self, script: &RawScript) -> (RawReport, Journal) {
         let journal = Journal::new();
@@ -77,12 +37,6 @@ impl Tree {
         drop(object);
         assert_all_released();
         (report, journal)
-    }
-}
-
-impl Drop for Tree {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.root);
     }
 }
 
