@@ -170,6 +170,35 @@ impl Findings {
 
     /// Reads the items of `enumerator` into `items`, checking COM's IEnum rules (R-COM-ENUM)
     /// and each item's `cbSize` and name.
+    /// What a SYNCMGRHANDLERINFO says, checking its `cbSize` and that its name holds a NUL
+    /// (an unterminated name reads as empty).
+    pub(crate) fn read_handler_info(&mut self, handed: &SYNCMGRHANDLERINFO) -> HandlerDescription {
+        if handed.cbSize != SYNCMGRHANDLERINFO_SIZE {
+            self.found(
+                Rule::ComSize,
+                HResult::E_INVALIDARG,
+                format!(
+                    "R-COM-SIZE: GetHandlerInfo handed out cbSize {}, not \
+                     sizeof(SYNCMGRHANDLERINFO) = {SYNCMGRHANDLERINFO_SIZE}",
+                    handed.cbSize
+                ),
+            );
+        }
+        let name = fixed_to_string(&handed.wszHandlerName).unwrap_or_else(|err| {
+            self.found(
+                Rule::ComStr,
+                HResult::E_INVALIDARG,
+                format!("R-COM-STR: GetHandlerInfo's wszHandlerName is {err}"),
+            );
+            String::new()
+        });
+        HandlerDescription {
+            name,
+            flags: handed.SyncMgrHandlerFlags,
+            icon: handed.hIcon.addr(),
+        }
+    }
+
     pub(crate) fn read_items(&mut self, enumerator: &ISyncMgrEnumItems, items: &mut Vec<ItemInfo>) {
         let mut batch = [empty_item(); BATCH];
         loop {
@@ -325,27 +354,7 @@ impl SyncHandler for Foreign {
         let handed = unsafe { out.read_unaligned() };
         // SAFETY: `out` came from the task allocator and is freed once.
         unsafe { alloc::task_free(out.cast()) };
-        if handed.cbSize != SYNCMGRHANDLERINFO_SIZE {
-            self.found(
-                Rule::ComSize,
-                HResult::E_INVALIDARG,
-                format!(
-                    "R-COM-SIZE: GetHandlerInfo handed out cbSize {}, not \
-                     sizeof(SYNCMGRHANDLERINFO) = {SYNCMGRHANDLERINFO_SIZE}",
-                    handed.cbSize
-                ),
-            );
-        }
-        match fixed_to_string(&handed.wszHandlerName) {
-            Ok(name) => info.name = name,
-            Err(err) => self.found(
-                Rule::ComStr,
-                HResult::E_INVALIDARG,
-                format!("R-COM-STR: GetHandlerInfo's wszHandlerName is {err}"),
-            ),
-        }
-        info.flags = handed.SyncMgrHandlerFlags;
-        info.icon = handed.hIcon.addr();
+        *info = self.found.read_handler_info(&handed);
         answer
     }
 

@@ -13,7 +13,6 @@ use crate::abi::{
 use crate::factory::ObjectCount;
 use crate::foreign::Findings;
 use crate::incoming;
-use crate::wide::fixed_to_string;
 
 use super::callback::CallbackProxy;
 use super::{Passed, TraceLog};
@@ -178,33 +177,23 @@ impl ISyncMgrSynchronize_Impl for TracingProxy_Impl {
         // SAFETY: forwarded unchanged.
         let answer = unsafe { self.handler().GetHandlerInfo(out) };
         let hr = HResult::from(answer);
-        let mut name = String::new();
-        let mut flags = 0;
         let mut findings = Findings::default();
         // SAFETY: `out` is the caller's out-pointer: read only when non-NULL; on success it
         // holds the handler's struct, read (not freed: the caller owns it).
         let handed = (!out.is_null() && hr.is_success())
             .then(|| unsafe { out.read_unaligned() })
             .filter(|info| !info.is_null());
-        if let Some(info) = handed {
+        let described = handed.map(|info| {
             // SAFETY: the handler handed out a readable SYNCMGRHANDLERINFO.
-            let info = unsafe { info.read_unaligned() };
-            match fixed_to_string(&info.wszHandlerName) {
-                Ok(text) => name = text,
-                Err(err) => findings.found(
-                    mobsync::Rule::ComStr,
-                    HResult::E_INVALIDARG,
-                    format!("R-COM-STR: GetHandlerInfo's wszHandlerName is {err}"),
-                ),
-            }
-            flags = info.SyncMgrHandlerFlags;
-        }
+            findings.read_handler_info(&unsafe { info.read_unaligned() })
+        });
+        let described = described.unwrap_or_default();
         let event = Event::GetHandlerInfo {
             answer: hr,
-            info: HandlerInfo::new(&name, flags),
+            info: HandlerInfo::new(&described.name, described.flags),
         };
         let mut state = self.log.lock();
-        state.fill_event(slot, &event, Some(&name), Some(hr));
+        state.fill_event(slot, &event, Some(&described.name), Some(hr));
         state.boundary(findings);
         answer
     }
